@@ -1,0 +1,4 @@
+namespace OpsAgent.Agent.Sources;
+
+/// <summary>One label of a metric sample.</summary>
+internal readonly record struct MetricLabel(string Key, string Value);

@@ -1,0 +1,6 @@
+namespace OpsAgent.Collector;
+
+internal static class Program
+{
+    public static int Main() => 0;
+}
