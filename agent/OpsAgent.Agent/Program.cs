@@ -1,6 +1,77 @@
+using Microsoft.Extensions.Options;
+using OpsAgent.Agent.Configuration;
+
 namespace OpsAgent.Agent;
 
-internal static class Program
+internal static partial class Program
 {
-    public static int Main() => 0;
+    /// <summary>EX_CONFIG from sysexits.h; the systemd unit does not restart on it (RestartPreventExitStatus).</summary>
+    private const int ExitConfigError = 78;
+    private const int ExitFatal = 1;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args is ["--version"])
+        {
+            await Console.Out.WriteLineAsync(typeof(Program).Assembly.GetName().Version?.ToString(3)).ConfigureAwait(false);
+            return 0;
+        }
+
+        IHost host;
+        try
+        {
+            host = AgentHost.CreateBuilder(args).Build();
+        }
+        catch (Exception ex) when (ex is AgentConfigurationException or InvalidDataException or FormatException)
+        {
+            // InvalidDataException: a config file that is not valid JSON; its message names the file and the line.
+            return ReportStartupFailure(ConfigurationProblem(ex), ExitConfigError);
+        }
+
+        using (host)
+        {
+            try
+            {
+                await host.RunAsync().ConfigureAwait(false);
+                return 0;
+            }
+            catch (OptionsValidationException ex)
+            {
+                string file = host.Services.GetService(typeof(AgentConfigurationSource)) is AgentConfigurationSource source ? source.ConfigFile : AgentPaths.DefaultConfigFile;
+                return ReportStartupFailure(
+                    $"The agent configuration is invalid ({file}):{Environment.NewLine}  - " + string.Join(Environment.NewLine + "  - ", ex.Failures),
+                    ExitConfigError);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or UnauthorizedAccessException or IOException)
+            {
+                // State files the agent cannot read or write: say which, and stop instead of running half-blind.
+                return ReportStartupFailure(ex.Message, ExitFatal);
+            }
+        }
+    }
+
+    private static string ConfigurationProblem(Exception ex)
+    {
+        string message = ex.Message;
+        for (Exception? inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            message += " " + inner.Message;
+        }
+
+        return "The agent cannot read its configuration: " + message;
+    }
+
+    private static int ReportStartupFailure(string message, int exitCode)
+    {
+        // The host (and its logging) may not exist yet; a minimal console logger gets the message to journald / the console.
+        using (ILoggerFactory factory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)))
+        {
+            LogStartupFailure(factory.CreateLogger("OpsAgent.Agent"), message, exitCode);
+        }
+
+        return exitCode;
+    }
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Critical, Message = "{Message} (exit code {ExitCode})")]
+    private static partial void LogStartupFailure(ILogger logger, string message, int exitCode);
 }

@@ -1,6 +1,76 @@
+using Microsoft.Extensions.Options;
+using OpsAgent.Collector.Configuration;
+
 namespace OpsAgent.Collector;
 
-internal static class Program
+internal static partial class Program
 {
-    public static int Main() => 0;
+    /// <summary>EX_CONFIG from sysexits.h; the systemd unit does not restart on it (RestartPreventExitStatus).</summary>
+    private const int ExitConfigError = 78;
+    private const int ExitFatal = 1;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args is ["--version"])
+        {
+            await Console.Out.WriteLineAsync(typeof(Program).Assembly.GetName().Version?.ToString(3)).ConfigureAwait(false);
+            return 0;
+        }
+
+        WebApplication app;
+        try
+        {
+            app = CollectorHost.Build(args);
+        }
+        catch (Exception ex) when (ex is CollectorConfigurationException or InvalidDataException or FormatException)
+        {
+            return ReportStartupFailure("The collector cannot read its configuration: " + Flatten(ex), ExitConfigError);
+        }
+
+        await using (app.ConfigureAwait(false))
+        {
+            try
+            {
+                await app.RunAsync().ConfigureAwait(false);
+                return 0;
+            }
+            catch (OptionsValidationException ex)
+            {
+                string file = app.Services.GetService(typeof(CollectorConfigurationSource)) is CollectorConfigurationSource source ? source.ConfigFile : CollectorPaths.DefaultConfigFile;
+                return ReportStartupFailure(
+                    $"The collector configuration is invalid ({file}):{Environment.NewLine}  - " + string.Join(Environment.NewLine + "  - ", ex.Failures),
+                    ExitConfigError);
+            }
+            catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                return ReportStartupFailure(
+                    $"A listener could not bind: {ex.Message}. Another process (maybe another collector) uses the port; stop it or change Collector:Endpoints.",
+                    ExitFatal);
+            }
+        }
+    }
+
+    private static string Flatten(Exception ex)
+    {
+        string message = ex.Message;
+        for (Exception? inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            message += " " + inner.Message;
+        }
+
+        return message;
+    }
+
+    private static int ReportStartupFailure(string message, int exitCode)
+    {
+        using (ILoggerFactory factory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)))
+        {
+            LogStartupFailure(factory.CreateLogger("OpsAgent.Collector"), message, exitCode);
+        }
+
+        return exitCode;
+    }
+
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Critical, Message = "{Message} (exit code {ExitCode})")]
+    private static partial void LogStartupFailure(ILogger logger, string message, int exitCode);
 }

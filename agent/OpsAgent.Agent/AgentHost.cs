@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Options;
+using OpsAgent.Agent.Configuration;
+using OpsAgent.Agent.Identity;
+using OpsAgent.Agent.Outbox;
+using OpsAgent.Agent.Sources;
+using OpsAgent.Agent.Sources.Self;
+using OpsAgent.Agent.Uplink;
+
+namespace OpsAgent.Agent;
+
+/// <summary>Builds the agent's host: configuration sources, services, and the systemd / Windows service integration.</summary>
+internal static class AgentHost
+{
+    /// <summary>Short command-line switches for the settings an operator types most.</summary>
+    private static readonly Dictionary<string, string> SwitchMappings = new(StringComparer.Ordinal)
+    {
+        ["--collector"] = "Agent:CollectorUrl",
+        ["--agent-id"] = "Agent:AgentId",
+        ["--hostname"] = "Agent:Hostname",
+        ["--state-dir"] = "Agent:StateDirectory",
+        ["--interval"] = "Agent:Metrics:IntervalSeconds",
+    };
+
+    public static HostApplicationBuilder CreateBuilder(string[] args)
+    {
+        (string configFile, bool explicitConfig, string[] rest) = ExtractConfigFile(args);
+        if (explicitConfig && !File.Exists(configFile))
+        {
+            throw new AgentConfigurationException(
+                $"The configuration file {configFile} does not exist. Create it (see install/linux/agent.json for an example) or point --config / {AgentPaths.ConfigFileVariable} at the right file.");
+        }
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = rest,
+            ApplicationName = "OpsAgent.Agent",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.Configuration
+            .AddJsonFile(configFile, optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables("OPSAGENT_")
+            .AddCommandLine(rest, SwitchMappings);
+
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Services.AddSystemd();
+        builder.Services.AddWindowsService(o => o.ServiceName = "OpsAgent");
+
+        builder.Services.AddOpsAgent(builder.Configuration, configFile);
+        return builder;
+    }
+
+    public static IServiceCollection AddOpsAgent(this IServiceCollection services, IConfiguration configuration, string configFile)
+    {
+        services.AddOptions<AgentOptions>()
+            .Bind(configuration.GetSection(AgentOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        services.AddSingleton(new AgentConfigurationSource(configFile));
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<AgentIdentity>();
+        services.AddSingleton(sp => new SequenceAllocator(sp.GetRequiredService<IOptions<AgentOptions>>().Value.StateDirectory));
+        services.AddSingleton<IOutbox>(sp => new MemoryOutbox(
+            sp.GetRequiredService<SequenceAllocator>(),
+            sp.GetRequiredService<IOptions<AgentOptions>>().Value.Outbox.MaxMemoryBytes,
+            sp.GetRequiredService<ILogger<MemoryOutbox>>()));
+
+        services.AddSingleton<SourceErrorCounter>();
+        services.AddSingleton<UplinkStatistics>();
+        services.AddSingleton<IMetricSource, AgentSelfMetricSource>();
+
+        services.AddHostedService<MetricCollectionService>();
+        services.AddHostedService<UplinkService>();
+        return services;
+    }
+
+    private static (string Path, bool Explicit, string[] Remaining) ExtractConfigFile(string[] args)
+    {
+        var rest = new List<string>(args.Length);
+        string? path = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--config" && i + 1 < args.Length)
+            {
+                path = args[++i];
+            }
+            else if (args[i].StartsWith("--config=", StringComparison.Ordinal))
+            {
+                path = args[i]["--config=".Length..];
+            }
+            else
+            {
+                rest.Add(args[i]);
+            }
+        }
+
+        path ??= Environment.GetEnvironmentVariable(AgentPaths.ConfigFileVariable);
+        return path is { Length: > 0 }
+            ? (Path.GetFullPath(path), true, rest.ToArray())
+            : (AgentPaths.DefaultConfigFile, false, rest.ToArray());
+    }
+}

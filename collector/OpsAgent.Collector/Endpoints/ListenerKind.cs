@@ -1,0 +1,9 @@
+namespace OpsAgent.Collector.Endpoints;
+
+internal enum ListenerKind
+{
+    Unknown,
+    Gateway,
+    Admin,
+    Metrics,
+}

@@ -1,0 +1,39 @@
+namespace OpsAgent.Collector.Ingest;
+
+/// <summary>
+/// Limits on what one agent may send (section <c>Collector:Ingest</c>). Each is a guard against a broken or hostile
+/// agent; the defaults are far above what the agent itself produces.
+/// </summary>
+internal sealed class IngestOptions
+{
+    public const string SectionName = "Collector:Ingest";
+
+    /// <summary>Largest batch accepted, in serialized bytes. Larger batches are rejected whole.</summary>
+    public int MaxBatchBytes { get; set; } = 4 * 1024 * 1024;
+
+    public int MaxSeriesPerBatch { get; set; } = 20_000;
+
+    public int MaxSamplesPerBatch { get; set; } = 200_000;
+
+    public int MaxLabelsPerSeries { get; set; } = 32;
+
+    public int MaxNameLength { get; set; } = 255;
+
+    public int MaxLabelNameLength { get; set; } = 128;
+
+    public int MaxLabelValueLength { get; set; } = 1024;
+
+    public int MaxUnitLength { get; set; } = 64;
+
+    /// <summary>Samples stamped further in the future than this are rejected (a host with a wrong clock).</summary>
+    public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Samples older than this are rejected (the store would drop them at once anyway).</summary>
+    public TimeSpan MaxSampleAge { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Batches one stream may have waiting for the store before the collector stops reading from it.</summary>
+    public int MaxPendingBatchesPerStream { get; set; } = 16;
+
+    /// <summary>How long a new stream has to send Hello.</summary>
+    public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(15);
+}

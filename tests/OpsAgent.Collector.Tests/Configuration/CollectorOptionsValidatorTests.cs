@@ -1,0 +1,47 @@
+using OpsAgent.Collector.Configuration;
+using OpsAgent.Collector.Endpoints;
+
+namespace OpsAgent.Collector.Tests.Configuration;
+
+public sealed class CollectorOptionsValidatorTests
+{
+    [Fact]
+    public void Validate_Defaults_Succeed()
+    {
+        Assert.True(new CollectorOptionsValidator().Validate(null, new CollectorOptions()).Succeeded);
+    }
+
+    [Fact]
+    public void Validate_HostnameInsteadOfIp_NamesKeyAndExplains()
+    {
+        var options = new CollectorOptions();
+        options.Endpoints.Gateway = "http://collector.example.com:7400";
+
+        string failure = Assert.Single(new CollectorOptionsValidator().Validate(null, options).Failures!);
+
+        Assert.Contains("Collector:Endpoints:Gateway", failure, StringComparison.Ordinal);
+        Assert.Contains("not an IP address", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_SamePortTwice_Fails()
+    {
+        var options = new CollectorOptions();
+        options.Endpoints.Admin = "http://127.0.0.1:7400";
+
+        string failure = Assert.Single(new CollectorOptionsValidator().Validate(null, options).Failures!);
+
+        Assert.Contains("both use port 7400", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:0", false, 0)]
+    [InlineData("https://[::]:7400", true, 7400)]
+    [InlineData("http://localhost:7401", false, 7401)]
+    public void TryParse_Forms_ParsesSchemeAndPort(string url, bool tls, int port)
+    {
+        Assert.True(ListenAddress.TryParse(url, out ListenAddress? address, out _));
+        Assert.Equal(tls, address.Tls);
+        Assert.Equal(port, address.Port);
+    }
+}

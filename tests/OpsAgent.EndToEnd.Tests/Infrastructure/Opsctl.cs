@@ -1,0 +1,15 @@
+namespace OpsAgent.EndToEnd.Tests.Infrastructure;
+
+/// <summary>Runs the real opsctl and returns what an admin or a CI pipeline would see.</summary>
+internal static class Opsctl
+{
+    public static async Task<OpsctlResult> RunAsync(IDictionary<string, string>? environment, params string[] args)
+    {
+        await using ManagedProcess process = ManagedProcess.Start("opsctl " + string.Join(' ', args), Binaries.Opsctl, args, environment);
+        int exitCode = await process.Exited.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken).ConfigureAwait(false);
+        return new OpsctlResult(exitCode, process.StandardOutput, process.Output);
+    }
+}
+
+/// <param name="Output">Standard output and standard error, interleaved as printed.</param>
+internal sealed record OpsctlResult(int ExitCode, string StandardOutput, string Output);
