@@ -28,9 +28,13 @@ internal sealed class CliRunner
 
     public static long Ago(TimeSpan ago) => (Now - ago).ToUnixTimeMilliseconds();
 
-    public async Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => RunInterruptibleAsync(CancellationToken.None, args);
+
+    /// <summary>Runs opsctl; cancelling <paramref name="interrupt"/> is what Ctrl-C does to the real process.</summary>
+    public async Task<CliResult> RunInterruptibleAsync(CancellationToken interrupt, params string[] args)
     {
-        var cancellationToken = TestContext.Current.CancellationToken;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(interrupt, TestContext.Current.CancellationToken);
+        var cancellationToken = linked.Token;
         using var stdout = new StringWriter { NewLine = "\n" };
         using var stderr = new StringWriter { NewLine = "\n" };
         var runtime = new CliRuntime
@@ -43,7 +47,7 @@ internal sealed class CliRunner
         };
 
         var exitCode = await CliApplication.RunAsync(args, runtime, cancellationToken)
-            .WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }
 }
