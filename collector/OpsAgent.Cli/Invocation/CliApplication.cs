@@ -12,11 +12,16 @@ internal static class CliApplication
 {
     public const string Name = "opsctl";
 
+    private const string Description =
+        "Administer an OpsAgent collector and its fleet of agents.\n" +
+        "Exit codes: 0 ok, 1 failed or not found, 2 usage error, 3 collector unreachable or too slow, " +
+        "4 permission denied, 130 interrupted.";
+
     public static Command CreateRootCommand(CliRuntime runtime)
     {
         // A plain Command rather than RootCommand: RootCommand names itself after the executable, which is the
         // test host under test, and help must say "opsctl" everywhere.
-        var root = new Command(Name, "Administer an OpsAgent collector and its fleet of agents.");
+        var root = new Command(Name, Description);
         root.Options.Add(new HelpOption());
         root.Options.Add(new VersionOption());
         var globalOptions = new GlobalOptions();

@@ -10,6 +10,9 @@ internal sealed class GlobalOptions
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>A bound that catches typos (5w for 5s) and stays within what a timer can wait.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
+
     public Option<string?> Collector { get; } = new("--collector")
     {
         Description = $"The collector's admin URL (env {ConnectionSettingsResolver.CollectorVariable}, " +
@@ -34,9 +37,9 @@ internal sealed class GlobalOptions
                 return null;
             }
 
-            if (timeout <= TimeSpan.Zero)
+            if (timeout <= TimeSpan.Zero || timeout > MaxTimeout)
             {
-                result.AddError($"--timeout '{text}' must be longer than zero.");
+                result.AddError($"--timeout '{text}' must be longer than zero and at most {DurationParser.Format(MaxTimeout)}.");
                 return null;
             }
 

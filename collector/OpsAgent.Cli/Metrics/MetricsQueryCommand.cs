@@ -16,6 +16,12 @@ internal static class MetricsQueryCommand
 {
     public static readonly TimeSpan DefaultSince = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// The most steps one query may ask for (the limit Prometheus uses too): beyond it the answer would not fit
+    /// a screen or a sensible message, and a typo such as --step 1ms over 7d would ask for millions.
+    /// </summary>
+    public const long MaxSteps = 11_000;
+
     public static Command Create(CliHost host)
     {
         var name = new Argument<string>("name") { Description = "The metric name, e.g. system.cpu.utilization", HelpName = "NAME" };
@@ -98,6 +104,13 @@ internal static class MetricsQueryCommand
         }
 
         var stepMs = (long)(arguments.Step ?? StepGrid.AutoStep(end - start)).TotalMilliseconds;
+        if (stepMs > 0 && (end - start).TotalMilliseconds / stepMs > MaxSteps)
+        {
+            throw CliException.Usage(
+                $"--step {DurationParser.Format(TimeSpan.FromMilliseconds(stepMs))} over {DurationParser.Format(end - start)} " +
+                $"would be {(long)((end - start).TotalMilliseconds / stepMs)} steps; the most is {MaxSteps}. " +
+                "Use a larger --step, or leave it out to get about 60 steps.");
+        }
         var startMs = StepGrid.AlignStart(start.ToUnixTimeMilliseconds(), stepMs);
         var endMs = end.ToUnixTimeMilliseconds();
 

@@ -7,8 +7,11 @@ namespace OpsAgent.Cli.Metrics;
 /// <summary>Tables of series and query answers for people.</summary>
 internal static class MetricsView
 {
-    /// <summary>Sparklines wider than this are narrowed (neighbouring steps averaged) to keep rows on one line.</summary>
-    public const int MaxSparklineWidth = 60;
+    /// <summary>
+    /// Sparklines wider than this are narrowed (neighbouring steps averaged) to keep rows on one line. Two more than
+    /// the automatic step aims at: aligning the start to the step can add a partial step at each end.
+    /// </summary>
+    public const int MaxSparklineWidth = StepGrid.TargetCells + 2;
 
     /// <summary>The series' labels without host and agent_id, which have their own column.</summary>
     public static string DisplayLabels(SeriesInfo series) =>

@@ -9,7 +9,7 @@ namespace OpsAgent.Cli.Output;
 
 /// <summary>
 /// Where a command writes its result. Tables go through Spectre.Console, JSON documents are written plainly;
-/// neither carries ANSI escapes unless stdout is an interactive terminal (and never in JSON). Warnings and notes
+/// neither carries ANSI escapes unless stdout is an interactive terminal without NO_COLOR (and JSON never does). Warnings and notes
 /// go to stderr so that a pipeline reading stdout only sees the result.
 /// </summary>
 internal sealed class CommandOutput
@@ -25,27 +25,16 @@ internal sealed class CommandOutput
     };
 
     private readonly CliRuntime _runtime;
+    private readonly bool _colours;
 
     public CommandOutput(CliRuntime runtime, OutputFormat format)
     {
         _runtime = runtime;
         Format = format;
-        var colours = runtime.OutIsTerminal && string.IsNullOrEmpty(runtime.GetEnvironmentVariable("NO_COLOR"));
-        Console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = colours ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = colours ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(runtime.Out),
-        });
-        Console.Profile.Width = runtime.TerminalWidth ?? UnwrappedWidth;
-        Console.Profile.Capabilities.Unicode = true;
+        _colours = runtime.OutIsTerminal && string.IsNullOrEmpty(runtime.GetEnvironmentVariable("NO_COLOR"));
     }
 
     public OutputFormat Format { get; }
-
-    /// <summary>The console for table output (stdout).</summary>
-    public IAnsiConsole Console { get; }
 
     public TextWriter Error => _runtime.Error;
 
@@ -77,9 +66,42 @@ internal sealed class CommandOutput
         table.AddRow(renderables);
     }
 
-    public void Write(IRenderable renderable) => Console.Write(renderable);
+    /// <summary>
+    /// Renders a table or grid to stdout. Lines lose the padding Spectre adds after the last column, so that
+    /// redirected output has no trailing blanks.
+    /// </summary>
+    public void Write(IRenderable renderable)
+    {
+        using var buffer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = _colours ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = _colours ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(buffer),
+        });
+        console.Profile.Width = _runtime.TerminalWidth ?? UnwrappedWidth;
+        console.Profile.Capabilities.Unicode = true;
+        console.Write(renderable);
 
-    public void WriteLine(string text) => Console.WriteLine(text);
+        foreach (var line in buffer.ToString().Split('\n'))
+        {
+            var trimmed = line.TrimEnd();
+            if (trimmed.Length > 0)
+            {
+                _runtime.Out.Write(trimmed);
+                _runtime.Out.Write('\n');
+            }
+        }
+
+        _runtime.Out.Flush();
+    }
+
+    public void WriteLine(string text)
+    {
+        _runtime.Out.Write(text);
+        _runtime.Out.Write('\n');
+    }
 
     public void WriteJson<T>(T value, JsonTypeInfo<T> typeInfo)
     {

@@ -34,7 +34,17 @@ internal readonly record struct TimeSpec
 
     public static TimeSpec Absolute(DateTimeOffset at) => new(null, at);
 
-    public DateTimeOffset Resolve(DateTimeOffset now) => At ?? now - Ago.GetValueOrDefault();
+    /// <summary>The instant meant, never before the Unix epoch (where no sample can be).</summary>
+    public DateTimeOffset Resolve(DateTimeOffset now)
+    {
+        if (At is { } at)
+        {
+            return at;
+        }
+
+        var ago = Ago.GetValueOrDefault();
+        return ago >= now - DateTimeOffset.UnixEpoch ? DateTimeOffset.UnixEpoch : now - ago;
+    }
 
     /// <summary>Parses "now", a duration (how long ago) or an RFC 3339 time; times without an offset are UTC.</summary>
     public static bool TryParse(string optionName, string? text, out TimeSpec spec, [NotNullWhen(false)] out string? error)

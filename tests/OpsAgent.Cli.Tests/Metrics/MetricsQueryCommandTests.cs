@@ -223,7 +223,8 @@ public sealed class MetricsQueryCommandTests : IAsyncLifetime
     [InlineData("--until", "yesterday", "--until 'yesterday' is neither a duration")]
     [InlineData("--step", "fast", "--step 'fast' is not a duration")]
     [InlineData("--agg", "median", "Argument 'median' not recognized")]
-    [InlineData("--timeout", "0s", "--timeout '0s' must be longer than zero")]
+    [InlineData("--timeout", "0s", "--timeout '0s' must be longer than zero and at most 1d.")]
+    [InlineData("--timeout", "5w", "--timeout '5w' must be longer than zero and at most 1d.")]
     public async Task Query_BadOption_IsAUsageError(string option, string value, string expected)
     {
         var result = await _cli.RunAsync("metrics", "query", "x", option, value, "--collector", _collector.Url);
@@ -231,5 +232,28 @@ public sealed class MetricsQueryCommandTests : IAsyncLifetime
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
         Assert.Empty(_collector.Admin.Calls);
+    }
+
+    [Fact]
+    public async Task Query_TooManySteps_IsAUsageErrorBeforeAnythingIsSent()
+    {
+        var result = await _cli.RunAsync("metrics", "query", "x", "--since", "7d", "--step", "1s", "--collector", _collector.Url);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            "opsctl: --step 1s over 7d would be 604800 steps; the most is 11000. Use a larger --step, or leave it out to get about 60 steps.\n",
+            result.Stderr);
+        Assert.Empty(_collector.Admin.Calls);
+    }
+
+    [Fact]
+    public async Task Query_SinceBeforeTheEpoch_StartsAtTheEpoch()
+    {
+        _collector.Admin.OnQueryMetrics = (_, _) => Task.FromResult(CpuAnswer());
+
+        var result = await _cli.RunAsync("metrics", "query", "x", "--since", "99999w", "--collector", _collector.Url);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(0, _collector.Admin.SingleRequest<QueryMetricsRequest>().StartUnixMs);
     }
 }

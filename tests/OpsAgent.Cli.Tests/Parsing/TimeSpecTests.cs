@@ -18,6 +18,7 @@ public sealed class TimeSpecTests
     [InlineData("2025-01-31T08:00Z", "2025-01-31T08:00:00Z")]
     [InlineData("2025-01-31 08:00:00", "2025-01-31T08:00:00Z")]
     [InlineData("2025-01-31", "2025-01-31T00:00:00Z")]
+    [InlineData("100000w", "1970-01-01T00:00:00Z")]
     public void TryParse_DurationOrTime_ResolvesAgainstNow(string text, string expected)
     {
         Assert.True(TimeSpec.TryParse("--since", text, out var spec, out _));
