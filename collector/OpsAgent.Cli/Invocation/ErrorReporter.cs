@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using Grpc.Core;
 using OpsAgent.Cli.Connection;
+using OpsAgent.Cli.Parsing;
 
 namespace OpsAgent.Cli.Invocation;
 
@@ -98,7 +99,7 @@ internal static class ErrorReporter
     }
 
     private static string FormatTimeout(ErrorScope scope) =>
-        Parsing.DurationParser.Format(scope.Connection?.Timeout ?? GlobalOptions.DefaultTimeout);
+        DurationParser.Format(scope.Connection?.Timeout ?? GlobalOptions.DefaultTimeout);
 
     /// <summary>The innermost message is the one that names the cause ("Connection refused").</summary>
     private static string Cause(Exception transport)

@@ -111,6 +111,7 @@ internal static class MetricsQueryCommand
                 $"would be {(long)((end - start).TotalMilliseconds / stepMs)} steps; the most is {MaxSteps}. " +
                 "Use a larger --step, or leave it out to get about 60 steps.");
         }
+
         var startMs = StepGrid.AlignStart(start.ToUnixTimeMilliseconds(), stepMs);
         var endMs = end.ToUnixTimeMilliseconds();
 
@@ -126,27 +127,23 @@ internal static class MetricsQueryCommand
         request.Matchers.AddRange(arguments.Matchers);
         var response = await context.Admin.QueryMetricsAsync(request, cancellationToken: context.CancellationToken);
 
-        var rows = response.Series
+        var ordered = response.Series
+            .OrderBy(s => s.Series?.Hostname, StringComparer.Ordinal)
+            .ThenBy(s => MetricsView.DisplayLabels(s.Series ?? new SeriesInfo()), StringComparer.Ordinal)
+            .ToList();
+        var rows = ordered
             .Select(s => new QueryRow(
                 s.Series ?? new SeriesInfo { Name = arguments.Name },
                 SeriesStats.From(s.Values),
                 StepGrid.Cells(s.TimestampsUnixMs, s.Values, startMs, endMs, stepMs)))
-            .OrderBy(r => r.Series.Hostname, StringComparer.Ordinal)
-            .ThenBy(r => MetricsView.DisplayLabels(r.Series), StringComparer.Ordinal)
             .ToList();
-        var points = response.Series.ToDictionary(s => s, ToPoints);
 
         if (context.Output.Format == OutputFormat.Json)
         {
-            var series = response.Series
-                .OrderBy(s => s.Series?.Hostname, StringComparer.Ordinal)
-                .ThenBy(s => MetricsView.DisplayLabels(s.Series ?? new SeriesInfo()), StringComparer.Ordinal)
-                .Select(s => ToJson(s, points[s], arguments.Name))
-                .ToList();
             context.Output.WriteJson(
                 new QueryResultJson(
                     arguments.Name, arguments.Aggregation, TimeFormatter.ToRfc3339(DateTimeOffset.FromUnixTimeMilliseconds(startMs)),
-                    TimeFormatter.ToRfc3339(end), stepMs, response.Truncated, series),
+                    TimeFormatter.ToRfc3339(end), stepMs, response.Truncated, [.. ordered.Select(s => ToJson(s, arguments.Name))]),
                 MetricsJsonContext.Default.QueryResultJson);
         }
         else if (rows.Count > 0)
@@ -188,7 +185,7 @@ internal static class MetricsQueryCommand
         return points;
     }
 
-    private static QuerySeriesJson ToJson(SeriesPoints points, List<PointJson> pointJson, string name)
+    private static QuerySeriesJson ToJson(SeriesPoints points, string name)
     {
         var info = points.Series ?? new SeriesInfo { Name = name };
         return new QuerySeriesJson(
@@ -199,7 +196,7 @@ internal static class MetricsQueryCommand
             info.AgentId,
             SeriesJson.ToDictionary(info.Labels),
             SeriesSummaryJson.From(SeriesStats.From(points.Values)),
-            pointJson);
+            ToPoints(points));
     }
 
     private static string Heading(QueryArguments arguments, long startMs, long endMs, long stepMs, TimeZoneInfo zone)
