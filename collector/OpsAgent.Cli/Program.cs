@@ -1,6 +1,14 @@
+using System.Text;
+using OpsAgent.Cli.Invocation;
+
 namespace OpsAgent.Cli;
 
 internal static class Program
 {
-    public static int Main() => 0;
+    public static Task<int> Main(string[] args)
+    {
+        // Sparklines and table cells are Unicode; a Windows console defaults to a code page without them.
+        Console.OutputEncoding = Encoding.UTF8;
+        return CliApplication.RunAsync(args, CliRuntime.FromProcess());
+    }
 }

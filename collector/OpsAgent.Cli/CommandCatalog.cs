@@ -1,0 +1,20 @@
+using System.CommandLine;
+using OpsAgent.Cli.Agents;
+using OpsAgent.Cli.Invocation;
+using OpsAgent.Cli.Metrics;
+
+namespace OpsAgent.Cli;
+
+/// <summary>
+/// The one place where top-level commands are registered. A new command lives in its own feature folder with a
+/// <c>static Command Create(CliHost host)</c> and is added here with one line; nothing else in the framework changes.
+/// </summary>
+internal static class CommandCatalog
+{
+    /// <summary>In the order `opsctl --help` lists them.</summary>
+    public static IReadOnlyList<Func<CliHost, Command>> TopLevel { get; } =
+    [
+        AgentsCommand.Create,
+        MetricsCommand.Create,
+    ];
+}
