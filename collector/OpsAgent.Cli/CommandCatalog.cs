@@ -2,6 +2,7 @@ using System.CommandLine;
 using OpsAgent.Cli.Agents;
 using OpsAgent.Cli.Invocation;
 using OpsAgent.Cli.Metrics;
+using OpsAgent.Cli.Quickstart;
 
 namespace OpsAgent.Cli;
 
@@ -16,5 +17,6 @@ internal static class CommandCatalog
     [
         AgentsCommand.Create,
         MetricsCommand.Create,
+        QuickstartCommand.Create,
     ];
 }
