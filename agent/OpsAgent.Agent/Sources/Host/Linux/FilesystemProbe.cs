@@ -58,7 +58,11 @@ internal sealed class FilesystemProbe
     /// <summary>Called with the lock held.</summary>
     private void RunBatch(Batch batch)
     {
-        _worker ??= new Worker(this);
+        if (_worker is null || _worker.Exited)
+        {
+            _worker = new Worker(this);
+        }
+
         _worker.Start(batch);
         while (!batch.Done)
         {
@@ -126,6 +130,10 @@ internal sealed class FilesystemProbe
     /// <summary>A background thread that runs queries; all its state is guarded by the probe's lock.</summary>
     private sealed class Worker
     {
+        // An idle worker ends after this long, so that a source that is dropped does not keep a thread for ever;
+        // collection intervals are far shorter, so a live source keeps its worker.
+        private static readonly TimeSpan IdleLifetime = TimeSpan.FromMinutes(5);
+
         private readonly FilesystemProbe _probe;
         private Batch? _batch;
         private bool _abandoned;
@@ -141,6 +149,9 @@ internal sealed class FilesystemProbe
         public bool Busy { get; private set; }
 
         public int Current { get; private set; } = -1;
+
+        /// <summary>True once the thread has ended after being idle for <see cref="IdleLifetime"/>.</summary>
+        public bool Exited { get; private set; }
 
         /// <summary>When the worker last made progress: got a batch or started a query (Environment.TickCount64).</summary>
         public long StartedAt { get; private set; }
@@ -162,7 +173,11 @@ internal sealed class FilesystemProbe
                 {
                     while (_batch is null && !_abandoned)
                     {
-                        Monitor.Wait(_probe._gate);
+                        if (!Monitor.Wait(_probe._gate, IdleLifetime) && _batch is null && !_abandoned)
+                        {
+                            Exited = true;
+                            return;
+                        }
                     }
 
                     if (_abandoned)
