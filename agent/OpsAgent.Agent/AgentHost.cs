@@ -3,6 +3,7 @@ using OpsAgent.Agent.Configuration;
 using OpsAgent.Agent.Identity;
 using OpsAgent.Agent.Outbox;
 using OpsAgent.Agent.Sources;
+using OpsAgent.Agent.Sources.Host;
 using OpsAgent.Agent.Sources.Self;
 using OpsAgent.Agent.Uplink;
 
@@ -75,6 +76,13 @@ internal static class AgentHost
 
         services.AddSingleton<SourceErrorCounter>();
         services.AddSingleton<UplinkStatistics>();
+        services.AddOptions<HostMetricsOptions>()
+            .Bind(configuration.GetSection(HostMetricsOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HostMetricsOptions>, HostMetricsOptionsValidator>();
+        services.AddSingleton<IMetricSource>(sp => HostMetricSource.Create(
+            sp.GetRequiredService<IOptions<HostMetricsOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IMetricSource, AgentSelfMetricSource>();
 
         services.AddHostedService<MetricCollectionService>();

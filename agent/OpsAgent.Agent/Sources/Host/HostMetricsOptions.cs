@@ -9,7 +9,7 @@ namespace OpsAgent.Agent.Sources.Host;
 /// </summary>
 internal sealed class HostMetricsOptions
 {
-    public const string SectionName = "HostMetrics";
+    public const string SectionName = "Agent:Metrics:Host";
 
     /// <summary>
     /// Pseudo and image filesystems that hold no user data. <c>overlay</c> is not here: it is reported when it is

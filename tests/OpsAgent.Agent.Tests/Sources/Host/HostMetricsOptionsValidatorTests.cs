@@ -30,10 +30,10 @@ public sealed class HostMetricsOptionsValidatorTests
         Assert.True(result.Failed);
         string[] failures = result.Failures!.ToArray();
         Assert.Equal(5, failures.Length);
-        Assert.Contains(failures, f => f.StartsWith("HostMetrics:ProcRoot", StringComparison.Ordinal) && f.Contains("/proc", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("HostMetrics:SysRoot", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("HostMetrics:FilesystemTimeout", StringComparison.Ordinal) && f.Contains("between", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("HostMetrics:MaxFilesystems", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("HostMetrics:ExcludedNetworkInterfaces:1", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Agent:Metrics:Host:ProcRoot", StringComparison.Ordinal) && f.Contains("/proc", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Agent:Metrics:Host:SysRoot", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Agent:Metrics:Host:FilesystemTimeout", StringComparison.Ordinal) && f.Contains("between", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Agent:Metrics:Host:MaxFilesystems", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Agent:Metrics:Host:ExcludedNetworkInterfaces:1", StringComparison.Ordinal));
     }
 }

@@ -73,7 +73,7 @@ internal sealed class FilesystemCollector : IHostCollector
         List<MountInfo> selected = _selector.Select(mounts, out int overLimit);
         if (overLimit > 0)
         {
-            buffer.ReportError(LinuxHostMetricSource.SourceName, $"filesystems: {overLimit} filesystem(s) beyond the first {selected.Count} (by mount point) are not reported; raise HostMetrics:MaxFilesystems or exclude mount points with HostMetrics:ExcludedMountPoints.");
+            buffer.ReportError(LinuxHostMetricSource.SourceName, $"filesystems: {overLimit} filesystem(s) beyond the first {selected.Count} (by mount point) are not reported; raise Agent:Metrics:Host:MaxFilesystems or exclude mount points with Agent:Metrics:Host:ExcludedMountPoints.");
         }
 
         _filesystems = selected.ConvertAll(static m => new FilesystemSeries(m));

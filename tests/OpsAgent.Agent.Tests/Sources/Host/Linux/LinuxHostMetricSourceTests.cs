@@ -327,7 +327,7 @@ public sealed class LinuxHostMetricSourceTests
         MetricBuffer buffer = Collect(CreateSource(tree.Root, o => o.MaxFilesystems = 5));
 
         Assert.Equal(5, buffer.LabelValues(FilesystemUsage, "mountpoint").Count);
-        Assert.Contains(buffer.Errors, e => e.What.Contains("HostMetrics:MaxFilesystems", StringComparison.Ordinal));
+        Assert.Contains(buffer.Errors, e => e.What.Contains("Agent:Metrics:Host:MaxFilesystems", StringComparison.Ordinal));
     }
 
     [Fact]
