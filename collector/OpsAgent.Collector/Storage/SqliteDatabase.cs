@@ -143,7 +143,8 @@ internal sealed partial class SqliteDatabase
         command.Transaction = transaction;
         command.CommandText = sql;
         object? result = command.ExecuteScalar();
-        return result is null or DBNull ? default : (T)Convert.ChangeType(result, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        Type target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        return result is null or DBNull ? default : (T)Convert.ChangeType(result, target, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private void ApplyMigrations(SqliteConnection connection)

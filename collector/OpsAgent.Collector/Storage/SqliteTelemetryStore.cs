@@ -138,6 +138,35 @@ internal sealed partial class SqliteTelemetryStore : ITelemetryStore, IAsyncDisp
         SqliteConnection.ClearAllPools();
     }
 
+    /// <summary>
+    /// Stops the writer after the queued batches without the final checkpoint, leaving the files as a killed
+    /// process would (write-ahead records not yet covered by a checkpoint). Used by recovery tests.
+    /// </summary>
+    internal async Task StopWithoutCheckpointAsync(CancellationToken cancellationToken)
+    {
+        Task? writer;
+        lock (_lifecycle)
+        {
+            _running = false;
+            _stopped = true;
+            writer = _writerTask;
+        }
+
+        _requests.Writer.TryComplete();
+        if (writer is not null)
+        {
+            await writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (ObserverPump pump in _observers)
+        {
+            await pump.DisposeAsync().ConfigureAwait(false);
+        }
+
+        CloseWriterConnection();
+        SqliteConnection.ClearAllPools();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_running)
