@@ -51,6 +51,7 @@ internal static class AgentHost
             o.UseUtcTimestamp = true;
         });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Services.AddSystemd();
         builder.Services.AddWindowsService(o => o.ServiceName = "OpsAgent");
 

@@ -30,17 +30,16 @@ internal static partial class Program
 
         using (host)
         {
+            string file = host.Services.GetRequiredService<AgentConfigurationSource>().ConfigFile;
+            if (ValidateConfiguration(host.Services) is { } problems)
+            {
+                return ReportStartupFailure($"The agent configuration is invalid ({file}):{Environment.NewLine}  - {problems}", ExitConfigError);
+            }
+
             try
             {
                 await host.RunAsync().ConfigureAwait(false);
                 return 0;
-            }
-            catch (OptionsValidationException ex)
-            {
-                string file = host.Services.GetService(typeof(AgentConfigurationSource)) is AgentConfigurationSource source ? source.ConfigFile : AgentPaths.DefaultConfigFile;
-                return ReportStartupFailure(
-                    $"The agent configuration is invalid ({file}):{Environment.NewLine}  - " + string.Join(Environment.NewLine + "  - ", ex.Failures),
-                    ExitConfigError);
             }
             catch (Exception ex) when (ex is InvalidDataException or UnauthorizedAccessException or IOException)
             {
@@ -59,6 +58,29 @@ internal static partial class Program
         }
 
         return "The agent cannot read its configuration: " + message;
+    }
+
+    /// <summary>
+    /// Runs every ValidateOnStart check before the host starts, so that a bad configuration is reported once, as a
+    /// list of fixes, instead of as the host's stack trace.
+    /// </summary>
+    private static string? ValidateConfiguration(IServiceProvider services)
+    {
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+            return null;
+        }
+        catch (OptionsValidationException ex)
+        {
+            return string.Join(Environment.NewLine + "  - ", ex.Failures);
+        }
+        catch (AggregateException ex)
+        {
+            return string.Join(
+                Environment.NewLine + "  - ",
+                ex.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures));
+        }
     }
 
     private static int ReportStartupFailure(string message, int exitCode)

@@ -51,6 +51,7 @@ internal static class CollectorHost
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Services.AddSystemd();
         builder.Services.AddWindowsService(o => o.ServiceName = "OpsAgentCollector");
 

@@ -29,17 +29,16 @@ internal static partial class Program
 
         await using (app.ConfigureAwait(false))
         {
+            string file = app.Services.GetRequiredService<CollectorConfigurationSource>().ConfigFile;
+            if (ValidateConfiguration(app.Services) is { } problems)
+            {
+                return ReportStartupFailure($"The collector configuration is invalid ({file}):{Environment.NewLine}  - {problems}", ExitConfigError);
+            }
+
             try
             {
                 await app.RunAsync().ConfigureAwait(false);
                 return 0;
-            }
-            catch (OptionsValidationException ex)
-            {
-                string file = app.Services.GetService(typeof(CollectorConfigurationSource)) is CollectorConfigurationSource source ? source.ConfigFile : CollectorPaths.DefaultConfigFile;
-                return ReportStartupFailure(
-                    $"The collector configuration is invalid ({file}):{Environment.NewLine}  - " + string.Join(Environment.NewLine + "  - ", ex.Failures),
-                    ExitConfigError);
             }
             catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -59,6 +58,29 @@ internal static partial class Program
         }
 
         return message;
+    }
+
+    /// <summary>
+    /// Runs every ValidateOnStart check before the host starts, so that a bad configuration is reported once, as a
+    /// list of fixes, instead of as the host's stack trace.
+    /// </summary>
+    private static string? ValidateConfiguration(IServiceProvider services)
+    {
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+            return null;
+        }
+        catch (OptionsValidationException ex)
+        {
+            return string.Join(Environment.NewLine + "  - ", ex.Failures);
+        }
+        catch (AggregateException ex)
+        {
+            return string.Join(
+                Environment.NewLine + "  - ",
+                ex.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures));
+        }
     }
 
     private static int ReportStartupFailure(string message, int exitCode)

@@ -9,9 +9,11 @@ internal static class StepGrid
     /// <summary>About this many sparkline cells when --step is not given: fits a terminal beside the numbers.</summary>
     public const int TargetCells = 60;
 
+    // The automatic step never goes below 10 s, the agent's default collection interval: a finer grid over samples
+    // taken every 10 s would be mostly empty cells. An explicit --step can go finer.
     private static readonly TimeSpan[] NiceSteps =
     [
-        TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10),
+        TimeSpan.FromSeconds(10),
         TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2),
         TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(30),
         TimeSpan.FromHours(1), TimeSpan.FromHours(2), TimeSpan.FromHours(3), TimeSpan.FromHours(6),

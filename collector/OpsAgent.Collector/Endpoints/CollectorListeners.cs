@@ -16,7 +16,9 @@ internal sealed class CollectorListeners
     {
         kestrel.Listen(address.Address, address.Port, listen =>
         {
-            listen.Protocols = kind == ListenerKind.Metrics ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http2;
+            // Prometheus scrapes over HTTP/1.1; without TLS (no ALPN) Kestrel can offer only one protocol per port.
+            listen.Protocols = kind != ListenerKind.Metrics ? HttpProtocols.Http2
+                : address.Tls ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
             if (address.Tls)
             {
                 configureTls?.Invoke(listen);

@@ -5,7 +5,7 @@ namespace OpsAgent.Collector.Gateway;
 
 /// <summary>
 /// One open agent stream: who, from where, since when, and the queue of messages going down to it. Everything sent
-/// to the agent (acks, later commands) goes through <see cref="TrySend"/>/<see cref="SendAsync"/> so that only one
+/// to the agent (acks, later commands) goes through <see cref="SendAsync"/> so that only one
 /// writer ever touches the gRPC response stream.
 /// </summary>
 internal sealed class AgentConnection : IDisposable

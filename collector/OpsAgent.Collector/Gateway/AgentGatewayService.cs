@@ -46,7 +46,7 @@ internal sealed partial class AgentGatewayService(
             finally
             {
                 registry.Unregister(connection);
-                LogDisconnected(logger, agentId, hello.Hostname, connection.CloseReason ?? "stream ended");
+                LogDisconnected(logger, agentId, hello.Hostname, (connection.CloseReason ?? "stream ended").TrimEnd('.'));
             }
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.ResourceExhausted)

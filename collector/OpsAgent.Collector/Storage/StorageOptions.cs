@@ -1,3 +1,5 @@
+using OpsAgent.Collector.Configuration;
+
 namespace OpsAgent.Collector.Storage;
 
 /// <summary>Settings of the embedded store, bound from the <c>Collector:Storage</c> configuration section.</summary>
@@ -6,8 +8,11 @@ public sealed class StorageOptions
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Collector:Storage";
 
-    /// <summary>Directory that holds <c>opsagent.db</c> and its write-ahead log; created when missing.</summary>
-    public string DataDirectory { get; set; } = "data";
+    /// <summary>
+    /// Directory that holds <c>opsagent.db</c> and its write-ahead log; created when missing. Defaults to
+    /// <c>Collector:DataDirectory</c>.
+    /// </summary>
+    public string DataDirectory { get; set; } = CollectorPaths.DefaultDataDirectory;
 
     /// <summary>How long raw samples are kept. Whole chunks older than this are deleted.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(15);

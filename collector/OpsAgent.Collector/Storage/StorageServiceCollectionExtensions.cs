@@ -1,3 +1,4 @@
+using OpsAgent.Collector.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,11 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddTelemetryStore(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName)).ValidateOnStart();
+        // The store lives in the collector's data directory unless Collector:Storage:DataDirectory puts it elsewhere.
+        services.AddOptions<StorageOptions>()
+            .Configure(o => o.DataDirectory = configuration[$"{CollectorOptions.SectionName}:{nameof(CollectorOptions.DataDirectory)}"] ?? CollectorPaths.DefaultDataDirectory)
+            .Bind(configuration.GetSection(StorageOptions.SectionName))
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         foreach (SchemaMigration migration in TelemetrySchema.Migrations)

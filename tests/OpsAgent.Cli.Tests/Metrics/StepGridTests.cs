@@ -7,12 +7,13 @@ namespace OpsAgent.Cli.Tests.Metrics;
 public sealed class StepGridTests
 {
     [Theory]
-    [InlineData(10, 1)]
+    [InlineData(10, 10)]
+    [InlineData(300, 10)]
     [InlineData(900, 15)]
     [InlineData(3600, 60)]
     [InlineData(86400, 1800)]
     [InlineData(604800, 10800)]
-    public void AutoStep_Range_IsSmallestRoundStepWithinSixtyCells(int rangeSeconds, int expectedSeconds) =>
+    public void AutoStep_Range_IsSmallestRoundStepWithinSixtyCellsAndAtLeastTenSeconds(int rangeSeconds, int expectedSeconds) =>
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), StepGrid.AutoStep(TimeSpan.FromSeconds(rangeSeconds)));
 
     [Fact]
