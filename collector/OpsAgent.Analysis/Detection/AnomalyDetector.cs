@@ -31,6 +31,8 @@ public sealed class AnomalyDetector
         _shape = new ShapeNoveltyDetector(settings);
     }
 
+    internal ShapeNoveltyDetector Shape => _shape;
+
     /// <summary>Samples seen so far.</summary>
     public long Count => _count;
 

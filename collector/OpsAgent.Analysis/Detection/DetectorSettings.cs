@@ -13,7 +13,7 @@ internal sealed record DetectorSettings
     public int Step { get; init; } = 5;
 
     /// <summary>Downsampled points in one shape (the feature vector).</summary>
-    public int Window { get; init; } = 8;
+    public int Window { get; init; } = 4;
 
     /// <summary>Most prototypes remembered; the least recently matched is replaced when full.</summary>
     public int MaxPrototypes { get; init; } = 256;
@@ -24,9 +24,18 @@ internal sealed record DetectorSettings
     /// <summary>A shape this far from its nearest prototype (as a fraction of the range seen) becomes a new prototype.</summary>
     public double Vigilance { get; init; } = 0.05;
 
-    /// <summary>Per downsampled point, how fast the reference level of novelty forgets a past peak.</summary>
-    public double NoveltyDecay { get; init; } = 0.995;
+    /// <summary>Downsampled points over which the usual novelty (mean and spread of distances) is averaged.</summary>
+    public int ReferenceSpan { get; init; } = 500;
+
+    /// <summary>Which quantile of recent distances is "usual".</summary>
+    public double ReferenceQuantile { get; init; } = 0.99;
+
+    /// <summary>A novelty counts when its distance exceeds the usual quantile times this factor.</summary>
+    public double ReferenceFactor { get; init; } = 1.0;
 
     /// <summary>Downsampled points after an anomaly during which only a stronger novelty is reported.</summary>
     public int MaskPoints { get; init; } = 12;
+
+    /// <summary>Inside the mask, a novelty is reported only when this many times stronger than the last one.</summary>
+    public double MaskMargin { get; init; } = 2.0;
 }

@@ -35,6 +35,7 @@ internal sealed class ShapeNoveltyDetector
     private double _rangeMin;
     private double _rangeMax;
     private double _reference;
+    private readonly DecayingQuantile _history;
     private long _lastAnomalyPoint;
     private double _lastAnomalyDistance;
 
@@ -46,8 +47,13 @@ internal sealed class ShapeNoveltyDetector
         _lastUsed = new long[settings.MaxPrototypes];
         _uses = new int[settings.MaxPrototypes];
         _lastAnomalyPoint = long.MinValue / 2;
+        _history = new DecayingQuantile(settings.ReferenceSpan);
         ResetBlock();
     }
+
+    internal double LastDistance { get; private set; }
+
+    internal double LastReference { get; private set; }
 
     public double Update(double value)
     {
@@ -148,22 +154,23 @@ internal sealed class ShapeNoveltyDetector
             distance = 0;
         }
 
+        LastDistance = distance;
+        LastReference = _reference;
         bool warm = p + 1 >= w + _settings.WarmupPoints;
         double score = 0.0;
         if (warm)
         {
-            double reference = Math.Max(_reference, _settings.Vigilance);
-            double ratio = distance / reference;
-            bool masked = p - _lastAnomalyPoint <= _settings.MaskPoints && distance <= _lastAnomalyDistance;
-            if (ratio > 1.0 && !masked)
+            bool masked = p - _lastAnomalyPoint <= _settings.MaskPoints && distance <= _lastAnomalyDistance * _settings.MaskMargin;
+            if (distance > _settings.Vigilance && !masked)
             {
-                score = 1.0 - (1.0 / ratio);
+                score = 1.0 - Math.Exp(-distance);
                 _lastAnomalyPoint = p;
                 _lastAnomalyDistance = distance;
             }
         }
 
-        _reference = Math.Max(_reference * _settings.NoveltyDecay, distance);
+        _history.Add(distance);
+        _reference = _settings.ReferenceFactor * _history.Quantile(_settings.ReferenceQuantile);
         return score;
     }
 
@@ -229,6 +236,7 @@ internal sealed class ShapeNoveltyDetector
         writer.Write(_rangeMin);
         writer.Write(_rangeMax);
         writer.Write(_reference);
+        _history.Write(writer);
         writer.Write(_lastAnomalyPoint);
         writer.Write(_lastAnomalyDistance);
     }
@@ -268,6 +276,7 @@ internal sealed class ShapeNoveltyDetector
         _rangeMin = reader.ReadDouble();
         _rangeMax = reader.ReadDouble();
         _reference = reader.ReadDouble();
+        _history.Read(reader);
         _lastAnomalyPoint = reader.ReadInt64();
         _lastAnomalyDistance = reader.ReadDouble();
     }

@@ -1,0 +1,148 @@
+using OpsAgent.Analysis.Detection;
+
+namespace OpsAgent.Analysis.Tests.Detection;
+
+public sealed class AnomalyDetectorTests
+{
+    private const int Samples = 4000;
+    private const int Fault = 3000;
+    private const int Learned = 1000;
+
+    [Fact]
+    public void Update_CleanSeasonalSeries_StaysQuietAfterLearning()
+    {
+        var values = SyntheticSeries.Seasonal(Samples, 50, 20, 1, seed: 1);
+
+        var scores = SyntheticSeries.Score(values);
+
+        Assert.True(SyntheticSeries.Max(scores, Learned, Samples) < 0.2, $"max {SyntheticSeries.Max(scores, Learned, Samples)}");
+    }
+
+    [Fact]
+    public void Update_Spike_ScoresHighAtTheSpike()
+    {
+        var values = SyntheticSeries.Seasonal(Samples, 50, 20, 1, seed: 2);
+        values[Fault] += 60;
+
+        var scores = SyntheticSeries.Score(values);
+
+        double atFault = SyntheticSeries.Max(scores, Fault, Fault + 10);
+        Assert.True(atFault >= 0.5, $"score at the spike {atFault}");
+        Assert.True(SyntheticSeries.Max(scores, Learned, Fault) < 0.2, $"max score in [Learned..Fault) is {SyntheticSeries.Max(scores, Learned, Fault)}");
+    }
+
+    [Fact]
+    public void Update_LevelShift_ScoresHighSoonAfterTheShift()
+    {
+        var values = SyntheticSeries.Seasonal(Samples, 50, 20, 1, seed: 3);
+        for (int i = Fault; i < Samples; i++)
+        {
+            values[i] += 40;
+        }
+
+        var scores = SyntheticSeries.Score(values);
+
+        Assert.True(SyntheticSeries.Max(scores, Fault, Fault + 20) >= 0.5, $"max score in [Fault..Fault + 20) is {SyntheticSeries.Max(scores, Fault, Fault + 20)}");
+        Assert.True(SyntheticSeries.Max(scores, Learned, Fault) < 0.2, $"max score in [Learned..Fault) is {SyntheticSeries.Max(scores, Learned, Fault)}");
+    }
+
+    [Fact]
+    public void Update_TrendChange_ScoresHighOnceTheTrendLeavesTheUsualRange()
+    {
+        var values = SyntheticSeries.Seasonal(Samples, 50, 20, 1, seed: 4);
+        for (int i = Fault; i < Samples; i++)
+        {
+            values[i] += 0.2 * (i - Fault);
+        }
+
+        var scores = SyntheticSeries.Score(values);
+
+        Assert.True(SyntheticSeries.Max(scores, Fault, Fault + 300) >= 0.3, $"max score in [Fault..Fault + 300) is {SyntheticSeries.Max(scores, Fault, Fault + 300)}");
+        Assert.True(SyntheticSeries.Max(scores, Learned, Fault) < 0.2, $"max score in [Learned..Fault) is {SyntheticSeries.Max(scores, Learned, Fault)}");
+    }
+
+    [Fact]
+    public void Update_SeasonalPatternBreaks_ScoresHigh()
+    {
+        // The daily cycle stops: the series stays flat at its low for half a day, a shape never seen before.
+        var values = SyntheticSeries.Seasonal(Samples, 50, 20, 1, seed: 5);
+        for (int i = Fault; i < Fault + 144; i++)
+        {
+            values[i] = 30;
+        }
+
+        var scores = SyntheticSeries.Score(values);
+
+        Assert.True(SyntheticSeries.Max(scores, Fault, Fault + 144) >= 0.3, $"max score in [Fault..Fault + 144) is {SyntheticSeries.Max(scores, Fault, Fault + 144)}");
+    }
+
+    [Fact]
+    public void Update_ConstantSeries_AlwaysZero()
+    {
+        var values = Enumerable.Repeat(42.0, Samples).ToArray();
+
+        Assert.All(SyntheticSeries.Score(values), s => Assert.Equal(0.0, s));
+    }
+
+    [Fact]
+    public void Update_ConstantSeriesThatMoves_ScoresTheMove()
+    {
+        var values = Enumerable.Repeat(42.0, Samples).ToArray();
+        for (int i = Fault; i < Samples; i++)
+        {
+            values[i] = 43.0;
+        }
+
+        Assert.True(SyntheticSeries.Max(SyntheticSeries.Score(values), Fault, Fault + 20) >= 0.5);
+    }
+
+    [Fact]
+    public void Update_AnyInput_ScoresStayInUnitInterval()
+    {
+        var random = new Random(7);
+        var values = Enumerable.Range(0, Samples).Select(i => random.NextDouble() < 0.01 ? 1e12 : random.NextDouble() * 1e-9).ToArray();
+
+        Assert.All(SyntheticSeries.Score(values), s => Assert.InRange(s, 0.0, 1.0));
+    }
+
+    [Fact]
+    public void Update_NonFiniteValue_IsIgnored()
+    {
+        var detector = new AnomalyDetector();
+        detector.Update(0, 1.0);
+
+        Assert.Equal(0.0, detector.Update(1, double.NaN));
+        Assert.Equal(0.0, detector.Update(2, double.PositiveInfinity));
+        Assert.Equal(1, detector.Count);
+    }
+
+    [Fact]
+    public void Restore_CheckpointMidStream_GivesIdenticalScores()
+    {
+        var values = SyntheticSeries.Seasonal(Samples, 50, 20, 3, seed: 8);
+        values[3500] += 80;
+        var timestamps = SyntheticSeries.Timestamps(Samples);
+        var original = new AnomalyDetector();
+        for (int i = 0; i < 2003; i++)
+        {
+            original.Update(timestamps[i], values[i]);
+        }
+
+        var restored = AnomalyDetector.Restore(original.Checkpoint());
+
+        for (int i = 2003; i < Samples; i++)
+        {
+            Assert.Equal(original.Update(timestamps[i], values[i]), restored.Update(timestamps[i], values[i]));
+        }
+
+        Assert.Equal(original.Checkpoint(), restored.Checkpoint());
+    }
+
+    [Fact]
+    public void Restore_Garbage_ThrowsInvalidData()
+    {
+        Assert.Throws<InvalidDataException>(() => AnomalyDetector.Restore([1, 2, 3]));
+        var checkpoint = new AnomalyDetector().Checkpoint();
+        Assert.Throws<InvalidDataException>(() => AnomalyDetector.Restore(checkpoint.AsSpan(0, checkpoint.Length - 1)));
+    }
+}
