@@ -17,7 +17,11 @@ public sealed class AnomalyDetector
 
     private readonly DetectorSettings _settings;
     private readonly ShapeNoveltyDetector _shape;
+    private readonly RangeNoveltyDetector _range;
     private long _count;
+    private long _lastAnomaly = long.MinValue / 2;
+    private double _lastAnomalyNovelty;
+    private readonly double[] _records = new double[3];
 
     /// <summary>Creates a detector with the default configuration.</summary>
     public AnomalyDetector()
@@ -29,6 +33,7 @@ public sealed class AnomalyDetector
     {
         _settings = settings;
         _shape = new ShapeNoveltyDetector(settings);
+        _range = new RangeNoveltyDetector(settings);
     }
 
     internal ShapeNoveltyDetector Shape => _shape;
@@ -50,8 +55,48 @@ public sealed class AnomalyDetector
             return 0.0;
         }
 
-        _count++;
-        return Math.Clamp(_shape.Update(value), 0.0, 1.0);
+        long n = _count++;
+        double shape = _settings.ShapeWeight * _shape.Update(value);
+        double range = _settings.RangeWeight * _range.Update(value);
+        double level = _settings.LevelWeight * _range.LevelExceed;
+        if (_settings.RecordHalfLife > 0)
+        {
+            shape = Relative(shape, ref _records[0]);
+            range = Relative(range, ref _records[1]);
+            level = Relative(level, ref _records[2]);
+        }
+
+        double novelty = Math.Max(shape, Math.Max(range, level));
+        if (_settings.MaturitySamples > 0)
+        {
+            novelty *= Math.Min(1.0, (double)n / _settings.MaturitySamples);
+        }
+
+        if (novelty <= _settings.Vigilance)
+        {
+            return 0.0;
+        }
+
+        // After a reported anomaly the same disturbance keeps looking new for a while; report it again only when it
+        // gets clearly worse, so that one fault is one alarm rather than a burst (NAB also charges every extra row).
+        if (n - _lastAnomaly <= _settings.MaskSamples && novelty <= _lastAnomalyNovelty * _settings.MaskMargin)
+        {
+            return 0.0;
+        }
+
+        _lastAnomaly = n;
+        _lastAnomalyNovelty = novelty;
+        return Math.Clamp(1.0 - Math.Exp(-novelty), 0.0, 1.0);
+    }
+
+    // Novelty relative to the series' own recent record of novelty: a noisy series is always a little novel, so what
+    // counts is novelty beyond what this series has recently produced.
+    private double Relative(double novelty, ref double record)
+    {
+        double decay = Math.Pow(0.5, 1.0 / _settings.RecordHalfLife);
+        double reference = Math.Max(record, _settings.RecordFloor);
+        record = Math.Max(record * decay, novelty);
+        return novelty <= reference ? 0.0 : (novelty / reference) - 1.0 + (_settings.AbsoluteWeight * novelty);
     }
 
     /// <summary>Serialises the detector's whole state.</summary>
@@ -63,7 +108,15 @@ public sealed class AnomalyDetector
             writer.Write(CheckpointMagic);
             writer.Write(CheckpointVersion);
             writer.Write(_count);
+            writer.Write(_lastAnomaly);
+            writer.Write(_lastAnomalyNovelty);
+            foreach (double r in _records)
+            {
+                writer.Write(r);
+            }
+
             _shape.Write(writer);
+            _range.Write(writer);
         }
 
         return stream.ToArray();
@@ -91,7 +144,15 @@ public sealed class AnomalyDetector
             }
 
             var detector = new AnomalyDetector(settings) { _count = reader.ReadInt64() };
+            detector._lastAnomaly = reader.ReadInt64();
+            detector._lastAnomalyNovelty = reader.ReadDouble();
+            for (int k = 0; k < detector._records.Length; k++)
+            {
+                detector._records[k] = reader.ReadDouble();
+            }
+
             detector._shape.Read(reader);
+            detector._range.Read(reader);
             if (stream.Position != stream.Length)
             {
                 throw new InvalidDataException("The anomaly detector checkpoint has trailing bytes; discard it and let the detector relearn.");

@@ -36,8 +36,10 @@ internal sealed class ShapeNoveltyDetector
     private double _rangeMax;
     private double _reference;
     private readonly DecayingQuantile _history;
-    private long _lastAnomalyPoint;
-    private double _lastAnomalyDistance;
+    private double _median;
+    private long _zCount;
+    private double _zMean;
+    private double _zVar;
 
     public ShapeNoveltyDetector(DetectorSettings settings)
     {
@@ -46,7 +48,6 @@ internal sealed class ShapeNoveltyDetector
         _prototypes = new double[settings.MaxPrototypes * settings.Window];
         _lastUsed = new long[settings.MaxPrototypes];
         _uses = new int[settings.MaxPrototypes];
-        _lastAnomalyPoint = long.MinValue / 2;
         _history = new DecayingQuantile(settings.ReferenceSpan);
         ResetBlock();
     }
@@ -68,6 +69,23 @@ internal sealed class ShapeNoveltyDetector
 
         double point = BlockPoint();
         ResetBlock();
+        double range = _rangeMax - _rangeMin;
+        if (_points == 0)
+        {
+            _median = point;
+        }
+        else
+        {
+            // A running median by small steps: robust, O(1), and it settles within a few hundred points.
+            _median += _settings.MedianStep * range * Math.Sign(point - _median);
+        }
+
+        // Movements close to the usual level are noise, not shape: flatten them (ARTime's "chomp").
+        if (Math.Abs(point - _median) < _settings.Chomp * range)
+        {
+            point = _median;
+        }
+
         return AddPoint(point);
     }
 
@@ -157,21 +175,33 @@ internal sealed class ShapeNoveltyDetector
         LastDistance = distance;
         LastReference = _reference;
         bool warm = p + 1 >= w + _settings.WarmupPoints;
-        double score = 0.0;
-        if (warm)
-        {
-            bool masked = p - _lastAnomalyPoint <= _settings.MaskPoints && distance <= _lastAnomalyDistance * _settings.MaskMargin;
-            if (distance > _settings.Vigilance && !masked)
-            {
-                score = 1.0 - Math.Exp(-distance);
-                _lastAnomalyPoint = p;
-                _lastAnomalyDistance = distance;
-            }
-        }
-
         _history.Add(distance);
         _reference = _settings.ReferenceFactor * _history.Quantile(_settings.ReferenceQuantile);
-        return score;
+        if (!warm)
+        {
+            return 0.0;
+        }
+
+        if (_settings.ShapeMode == 0)
+        {
+            return distance;
+        }
+
+        // Likelihood-style normalisation (as HTM's anomaly likelihood does for its raw scores): how unusual is this
+        // distance for this series, in standard deviations of its own recent distances.
+        _zCount++;
+        double alpha = 1.0 / Math.Min(_zCount, _settings.ZSpan);
+        double mean = _zMean, sd = Math.Sqrt(_zVar);
+        double delta = distance - _zMean;
+        _zMean += alpha * delta;
+        _zVar = (1 - alpha) * (_zVar + (alpha * delta * delta));
+        if (_zCount < 10)
+        {
+            return 0.0;
+        }
+
+        double z = (distance - mean) / Math.Max(sd, _settings.ZFloor);
+        return _settings.ShapeMode == 1 ? Math.Max(0, z) / _settings.ZScale : Math.Max(0, z) / _settings.ZScale * distance;
     }
 
     private void Learn(long point)
@@ -237,8 +267,10 @@ internal sealed class ShapeNoveltyDetector
         writer.Write(_rangeMax);
         writer.Write(_reference);
         _history.Write(writer);
-        writer.Write(_lastAnomalyPoint);
-        writer.Write(_lastAnomalyDistance);
+        writer.Write(_median);
+        writer.Write(_zCount);
+        writer.Write(_zMean);
+        writer.Write(_zVar);
     }
 
     public void Read(BinaryReader reader)
@@ -277,7 +309,9 @@ internal sealed class ShapeNoveltyDetector
         _rangeMax = reader.ReadDouble();
         _reference = reader.ReadDouble();
         _history.Read(reader);
-        _lastAnomalyPoint = reader.ReadInt64();
-        _lastAnomalyDistance = reader.ReadDouble();
+        _median = reader.ReadDouble();
+        _zCount = reader.ReadInt64();
+        _zMean = reader.ReadDouble();
+        _zVar = reader.ReadDouble();
     }
 }

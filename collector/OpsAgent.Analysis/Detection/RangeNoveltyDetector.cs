@@ -1,0 +1,185 @@
+namespace OpsAgent.Analysis.Detection;
+
+/// <summary>
+/// Record-breaking against a long trailing horizon, in two forms: a sample outside the range of every sample seen
+/// (spikes), and the recent level (median of the last few samples) outside the band of block medians (level shifts
+/// and trends, which a single old spike in the horizon would otherwise hide).
+/// </summary>
+/// <remarks>
+/// Why: spikes, level shifts and trends that leave the usual band are the commonest faults in host metrics and in
+/// NAB, and "higher than anything in the last days" is cheap and easy for an admin to understand. The horizon is a
+/// ring of per-block minimum, maximum and median, so a sample costs O(1) amortised and a block O(blocks).
+/// </remarks>
+internal sealed class RangeNoveltyDetector
+{
+    private readonly DetectorSettings _settings;
+    private readonly double[] _blockMin;
+    private readonly double[] _blockMax;
+    private readonly double[] _blockMedian;
+    private readonly double[] _blockValues;
+    private readonly double[] _recent;
+    private readonly double[] _sortBuffer;
+    private int _blocks;
+    private int _next;
+    private int _inBlock;
+    private int _recentNext;
+    private int _recentHave;
+    private double _low = double.PositiveInfinity;
+    private double _high = double.NegativeInfinity;
+    private double _levelLow = double.PositiveInfinity;
+    private double _levelHigh = double.NegativeInfinity;
+
+    public RangeNoveltyDetector(DetectorSettings settings)
+    {
+        _settings = settings;
+        _blockMin = new double[settings.RangeBlocks];
+        _blockMax = new double[settings.RangeBlocks];
+        _blockMedian = new double[settings.RangeBlocks];
+        _blockValues = new double[settings.RangeBlock];
+        _recent = new double[settings.LevelSamples];
+        _sortBuffer = new double[Math.Max(settings.RangeBlock, settings.LevelSamples)];
+    }
+
+    /// <summary>
+    /// How far the recent level is outside the horizon's band of block medians, in widths of that band
+    /// (0 inside or while learning); set by <see cref="Update"/>.
+    /// </summary>
+    public double LevelExceed { get; private set; }
+
+    /// <summary>Returns how far outside the horizon's range the value is (in ranges), 0 inside or while learning.</summary>
+    public double Update(double value)
+    {
+        _recent[_recentNext] = value;
+        _recentNext = (_recentNext + 1) % _recent.Length;
+        _recentHave = Math.Min(_recentHave + 1, _recent.Length);
+
+        double exceed = 0;
+        LevelExceed = 0;
+        if (_blocks >= _settings.RangeWarmupBlocks)
+        {
+            double range = _high - _low;
+            double outside = Math.Max(value - _high, _low - value);
+            if (outside > 0)
+            {
+                exceed = range > 0 ? outside / range : outside > Math.Max(Math.Abs(_high) * 1e-9, 1e-12) ? 1.0 : 0.0;
+            }
+
+            if (_recentHave == _recent.Length)
+            {
+                double level = Median(_recent, _recentHave);
+                double band = Math.Max(_levelHigh - _levelLow, _settings.LevelBandFloor * range);
+                double levelOutside = Math.Max(level - _levelHigh, _levelLow - level);
+                if (levelOutside > 0 && band > 0)
+                {
+                    LevelExceed = levelOutside / band;
+                }
+            }
+        }
+
+        _blockValues[_inBlock] = value;
+        if (++_inBlock == _settings.RangeBlock)
+        {
+            CloseBlock();
+        }
+
+        return exceed;
+    }
+
+    private void CloseBlock()
+    {
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (double v in _blockValues)
+        {
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+
+        _blockMin[_next] = min;
+        _blockMax[_next] = max;
+        _blockMedian[_next] = Median(_blockValues, _blockValues.Length);
+        _next = (_next + 1) % _blockMin.Length;
+        _blocks = Math.Min(_blocks + 1, _blockMin.Length);
+        _inBlock = 0;
+        _low = _levelLow = double.PositiveInfinity;
+        _high = _levelHigh = double.NegativeInfinity;
+        for (int b = 0; b < _blocks; b++)
+        {
+            _low = Math.Min(_low, _blockMin[b]);
+            _high = Math.Max(_high, _blockMax[b]);
+            _levelLow = Math.Min(_levelLow, _blockMedian[b]);
+            _levelHigh = Math.Max(_levelHigh, _blockMedian[b]);
+        }
+    }
+
+    private double Median(double[] values, int count)
+    {
+        Array.Copy(values, _sortBuffer, count);
+        Array.Sort(_sortBuffer, 0, count);
+        return (count & 1) == 1 ? _sortBuffer[count / 2] : 0.5 * (_sortBuffer[(count / 2) - 1] + _sortBuffer[count / 2]);
+    }
+
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(_blocks);
+        writer.Write(_next);
+        writer.Write(_inBlock);
+        writer.Write(_recentNext);
+        writer.Write(_recentHave);
+        writer.Write(_low);
+        writer.Write(_high);
+        writer.Write(_levelLow);
+        writer.Write(_levelHigh);
+        for (int b = 0; b < _blocks; b++)
+        {
+            writer.Write(_blockMin[b]);
+            writer.Write(_blockMax[b]);
+            writer.Write(_blockMedian[b]);
+        }
+
+        for (int i = 0; i < _inBlock; i++)
+        {
+            writer.Write(_blockValues[i]);
+        }
+
+        foreach (double v in _recent)
+        {
+            writer.Write(v);
+        }
+    }
+
+    public void Read(BinaryReader reader)
+    {
+        _blocks = reader.ReadInt32();
+        _next = reader.ReadInt32();
+        _inBlock = reader.ReadInt32();
+        _recentNext = reader.ReadInt32();
+        _recentHave = reader.ReadInt32();
+        if (_blocks < 0 || _blocks > _blockMin.Length || _next < 0 || _next >= _blockMin.Length
+            || _inBlock < 0 || _inBlock >= _blockValues.Length
+            || _recentNext < 0 || _recentNext >= _recent.Length || _recentHave < 0 || _recentHave > _recent.Length)
+        {
+            throw new InvalidDataException("The range detector's checkpoint does not fit the current configuration; discard it and let the detector relearn.");
+        }
+
+        _low = reader.ReadDouble();
+        _high = reader.ReadDouble();
+        _levelLow = reader.ReadDouble();
+        _levelHigh = reader.ReadDouble();
+        for (int b = 0; b < _blocks; b++)
+        {
+            _blockMin[b] = reader.ReadDouble();
+            _blockMax[b] = reader.ReadDouble();
+            _blockMedian[b] = reader.ReadDouble();
+        }
+
+        for (int i = 0; i < _inBlock; i++)
+        {
+            _blockValues[i] = reader.ReadDouble();
+        }
+
+        for (int i = 0; i < _recent.Length; i++)
+        {
+            _recent[i] = reader.ReadDouble();
+        }
+    }
+}
