@@ -21,7 +21,7 @@ public sealed class AnomalyDetector
     private long _count;
     private long _lastAnomaly = long.MinValue / 2;
     private double _lastAnomalyNovelty;
-    private readonly double[] _records = new double[3];
+    private readonly double[] _records = new double[4];
 
     /// <summary>Creates a detector with the default configuration.</summary>
     public AnomalyDetector()
@@ -59,14 +59,16 @@ public sealed class AnomalyDetector
         double shape = _settings.ShapeWeight * _shape.Update(value);
         double range = _settings.RangeWeight * _range.Update(value);
         double level = _settings.LevelWeight * _range.LevelExceed;
+        double spread = _settings.SpreadWeight * _range.SpreadExceed;
         if (_settings.RecordHalfLife > 0)
         {
             shape = Relative(shape, ref _records[0]);
             range = Relative(range, ref _records[1]);
             level = Relative(level, ref _records[2]);
+            spread = Relative(spread, ref _records[3]);
         }
 
-        double novelty = Math.Max(shape, Math.Max(range, level));
+        double novelty = _settings.Combine == 0 ? Math.Max(Math.Max(shape, spread), Math.Max(range, level)) : shape + range + level + spread;
         if (_settings.MaturitySamples > 0)
         {
             novelty *= Math.Min(1.0, (double)n / _settings.MaturitySamples);
@@ -86,7 +88,7 @@ public sealed class AnomalyDetector
 
         _lastAnomaly = n;
         _lastAnomalyNovelty = novelty;
-        return Math.Clamp(1.0 - Math.Exp(-novelty), 0.0, 1.0);
+        return Math.Clamp(novelty / (novelty + _settings.ScoreScale), 0.0, 1.0);
     }
 
     // Novelty relative to the series' own recent record of novelty: a noisy series is always a little novel, so what
@@ -94,6 +96,10 @@ public sealed class AnomalyDetector
     private double Relative(double novelty, ref double record)
     {
         double decay = Math.Pow(0.5, 1.0 / _settings.RecordHalfLife);
+
+        // A series that starts flat makes its first movement infinitely novel; capping keeps that one event from
+        // silencing the series for thousands of samples.
+        novelty = Math.Min(novelty, _settings.NoveltyCap);
         double reference = Math.Max(record, _settings.RecordFloor);
         record = Math.Max(record * decay, novelty);
         return novelty <= reference ? 0.0 : (novelty / reference) - 1.0 + (_settings.AbsoluteWeight * novelty);

@@ -31,13 +31,22 @@ internal sealed record DetectorSettings
     public double MedianStep { get; init; } = 0.01;
 
     /// <summary>Half-life in samples of each component's record novelty; 0 scores absolute novelty instead.</summary>
-    public int RecordHalfLife { get; init; } = 0;
+    public int RecordHalfLife { get; init; } = 500;
+
+    /// <summary>Largest novelty of one component, in ranges.</summary>
+    public double NoveltyCap { get; init; } = 0.7;
 
     /// <summary>Smallest record novelty (so that a perfectly regular series is not infinitely touchy).</summary>
     public double RecordFloor { get; init; } = 0.05;
 
     /// <summary>Weight of absolute novelty added to the relative one.</summary>
     public double AbsoluteWeight { get; init; } = 0.0;
+
+    /// <summary>Novelty that maps to a score of 0.5 (score = novelty / (novelty + ScoreScale)).</summary>
+    public double ScoreScale { get; init; } = 1.0;
+
+    /// <summary>0: the strongest component counts; 1: components add up.</summary>
+    public int Combine { get; init; } = 0;
 
     /// <summary>Raw samples folded into one downsampled point.</summary>
     public int Step { get; init; } = 5;
@@ -49,7 +58,7 @@ internal sealed record DetectorSettings
     public int MaxPrototypes { get; init; } = 256;
 
     /// <summary>Downsampled points learned before any score is emitted.</summary>
-    public int WarmupPoints { get; init; } = 24;
+    public int WarmupPoints { get; init; } = 48;
 
     /// <summary>A shape this far from its nearest prototype (as a fraction of the range seen) becomes a new prototype.</summary>
     public double Vigilance { get; init; } = 0.05;
@@ -79,10 +88,13 @@ internal sealed record DetectorSettings
     public int RangeWarmupBlocks { get; init; } = 12;
 
     /// <summary>Samples whose median is the "recent level" compared with the band of block medians.</summary>
-    public int LevelSamples { get; init; } = 5;
+    public int LevelSamples { get; init; } = 3;
 
     /// <summary>The band of block medians is taken as at least this fraction of the full range (flat series).</summary>
     public double LevelBandFloor { get; init; } = 0.1;
+
+    /// <summary>Weight of the spread break (0 turns it off, for experiments).</summary>
+    public double SpreadWeight { get; init; } = 1.0;
 
     /// <summary>Weight of the level break (0 turns it off, for experiments).</summary>
     public double LevelWeight { get; init; } = 1.0;

@@ -16,6 +16,9 @@ internal sealed class RangeNoveltyDetector
     private readonly double[] _blockMin;
     private readonly double[] _blockMax;
     private readonly double[] _blockMedian;
+    private readonly double[] _blockSpread;
+    private double _spreadLow = double.PositiveInfinity;
+    private double _spreadHigh = double.NegativeInfinity;
     private readonly double[] _blockValues;
     private readonly double[] _recent;
     private readonly double[] _sortBuffer;
@@ -35,6 +38,7 @@ internal sealed class RangeNoveltyDetector
         _blockMin = new double[settings.RangeBlocks];
         _blockMax = new double[settings.RangeBlocks];
         _blockMedian = new double[settings.RangeBlocks];
+        _blockSpread = new double[settings.RangeBlocks];
         _blockValues = new double[settings.RangeBlock];
         _recent = new double[settings.LevelSamples];
         _sortBuffer = new double[Math.Max(settings.RangeBlock, settings.LevelSamples)];
@@ -46,6 +50,13 @@ internal sealed class RangeNoveltyDetector
     /// </summary>
     public double LevelExceed { get; private set; }
 
+    /// <summary>
+    /// How far the spread of the block just completed (mean absolute step between samples) is outside the band of
+    /// block spreads over the horizon, as a log ratio: a series that turns much noisier, or goes flat when it never
+    /// does; set by <see cref="Update"/> at the end of each block, 0 otherwise.
+    /// </summary>
+    public double SpreadExceed { get; private set; }
+
     /// <summary>Returns how far outside the horizon's range the value is (in ranges), 0 inside or while learning.</summary>
     public double Update(double value)
     {
@@ -55,6 +66,7 @@ internal sealed class RangeNoveltyDetector
 
         double exceed = 0;
         LevelExceed = 0;
+        SpreadExceed = 0;
         if (_blocks >= _settings.RangeWarmupBlocks)
         {
             double range = _high - _low;
@@ -87,27 +99,44 @@ internal sealed class RangeNoveltyDetector
 
     private void CloseBlock()
     {
-        double min = double.PositiveInfinity, max = double.NegativeInfinity;
-        foreach (double v in _blockValues)
+        double min = double.PositiveInfinity, max = double.NegativeInfinity, steps = 0;
+        for (int i = 0; i < _blockValues.Length; i++)
         {
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
+            min = Math.Min(min, _blockValues[i]);
+            max = Math.Max(max, _blockValues[i]);
+            if (i > 0)
+            {
+                steps += Math.Abs(_blockValues[i] - _blockValues[i - 1]);
+            }
         }
 
+        double spread = steps / (_blockValues.Length - 1);
+        if (_blocks >= _settings.RangeWarmupBlocks)
+        {
+            // Tiny spreads are measured against a floor tied to the range, so rounding noise is not a "change".
+            double floor = Math.Max(1e-3 * (_high - _low), 1e-12);
+            double s = Math.Max(spread, floor), lo = Math.Max(_spreadLow, floor), hi = Math.Max(_spreadHigh, floor);
+            SpreadExceed = Math.Max(Math.Log(s / hi), Math.Log(lo / s));
+            SpreadExceed = Math.Max(SpreadExceed, 0);
+        }
+
+        _blockSpread[_next] = spread;
         _blockMin[_next] = min;
         _blockMax[_next] = max;
         _blockMedian[_next] = Median(_blockValues, _blockValues.Length);
         _next = (_next + 1) % _blockMin.Length;
         _blocks = Math.Min(_blocks + 1, _blockMin.Length);
         _inBlock = 0;
-        _low = _levelLow = double.PositiveInfinity;
-        _high = _levelHigh = double.NegativeInfinity;
+        _low = _levelLow = _spreadLow = double.PositiveInfinity;
+        _high = _levelHigh = _spreadHigh = double.NegativeInfinity;
         for (int b = 0; b < _blocks; b++)
         {
             _low = Math.Min(_low, _blockMin[b]);
             _high = Math.Max(_high, _blockMax[b]);
             _levelLow = Math.Min(_levelLow, _blockMedian[b]);
             _levelHigh = Math.Max(_levelHigh, _blockMedian[b]);
+            _spreadLow = Math.Min(_spreadLow, _blockSpread[b]);
+            _spreadHigh = Math.Max(_spreadHigh, _blockSpread[b]);
         }
     }
 
@@ -129,11 +158,14 @@ internal sealed class RangeNoveltyDetector
         writer.Write(_high);
         writer.Write(_levelLow);
         writer.Write(_levelHigh);
+        writer.Write(_spreadLow);
+        writer.Write(_spreadHigh);
         for (int b = 0; b < _blocks; b++)
         {
             writer.Write(_blockMin[b]);
             writer.Write(_blockMax[b]);
             writer.Write(_blockMedian[b]);
+            writer.Write(_blockSpread[b]);
         }
 
         for (int i = 0; i < _inBlock; i++)
@@ -165,11 +197,14 @@ internal sealed class RangeNoveltyDetector
         _high = reader.ReadDouble();
         _levelLow = reader.ReadDouble();
         _levelHigh = reader.ReadDouble();
+        _spreadLow = reader.ReadDouble();
+        _spreadHigh = reader.ReadDouble();
         for (int b = 0; b < _blocks; b++)
         {
             _blockMin[b] = reader.ReadDouble();
             _blockMax[b] = reader.ReadDouble();
             _blockMedian[b] = reader.ReadDouble();
+            _blockSpread[b] = reader.ReadDouble();
         }
 
         for (int i = 0; i < _inBlock; i++)
