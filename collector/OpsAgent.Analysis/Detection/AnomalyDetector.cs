@@ -38,6 +38,9 @@ public sealed class AnomalyDetector
 
     internal ShapeNoveltyDetector Shape => _shape;
 
+    /// <summary>The components' relative novelty at the last sample (diagnostics for tests and experiments).</summary>
+    internal (double Shape, double Range, double Level, double Spread) LastComponents { get; private set; }
+
     /// <summary>Samples seen so far.</summary>
     public long Count => _count;
 
@@ -68,6 +71,7 @@ public sealed class AnomalyDetector
             spread = Relative(spread, ref _records[3]);
         }
 
+        LastComponents = (shape, range, level, spread);
         double novelty = _settings.Combine == 0 ? Math.Max(Math.Max(shape, spread), Math.Max(range, level)) : shape + range + level + spread;
         if (_settings.MaturitySamples > 0)
         {

@@ -43,7 +43,7 @@ internal sealed record DetectorSettings
     public double AbsoluteWeight { get; init; } = 0.0;
 
     /// <summary>Novelty that maps to a score of 0.5 (score = novelty / (novelty + ScoreScale)).</summary>
-    public double ScoreScale { get; init; } = 1.0;
+    public double ScoreScale { get; init; } = 0.56;
 
     /// <summary>0: the strongest component counts; 1: components add up.</summary>
     public int Combine { get; init; } = 0;
@@ -92,6 +92,9 @@ internal sealed record DetectorSettings
 
     /// <summary>The band of block medians is taken as at least this fraction of the full range (flat series).</summary>
     public double LevelBandFloor { get; init; } = 0.1;
+
+    /// <summary>Log ratio by which a block's spread must leave the band before it counts (ln 2: half or double).</summary>
+    public double SpreadMargin { get; init; } = 0.693;
 
     /// <summary>Weight of the spread break (0 turns it off, for experiments).</summary>
     public double SpreadWeight { get; init; } = 1.0;

@@ -117,7 +117,7 @@ internal sealed class RangeNoveltyDetector
             double floor = Math.Max(1e-3 * (_high - _low), 1e-12);
             double s = Math.Max(spread, floor), lo = Math.Max(_spreadLow, floor), hi = Math.Max(_spreadHigh, floor);
             SpreadExceed = Math.Max(Math.Log(s / hi), Math.Log(lo / s));
-            SpreadExceed = Math.Max(SpreadExceed, 0);
+            SpreadExceed = Math.Max(SpreadExceed - _settings.SpreadMargin, 0);
         }
 
         _blockSpread[_next] = spread;
