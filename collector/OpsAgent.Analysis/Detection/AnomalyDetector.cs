@@ -5,23 +5,40 @@ namespace OpsAgent.Analysis.Detection;
 /// class with the same configuration on every series, and <c>opsctl eval nab</c> measures exactly this.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Feed samples in arrival order with <see cref="Update"/>; every call returns a score in [0, 1] (0 while learning).
-/// Work per sample is bounded by a constant, and the whole state can be saved with <see cref="Checkpoint"/> and
-/// brought back with <see cref="Restore"/>, after which the scores are exactly those the original would have given.
-/// Not thread-safe: one instance per series, fed by one worker.
+/// A score of 0.5 or more means "anomalous"; higher is stronger. Work per sample is bounded by a constant, and the
+/// whole state can be saved with <see cref="Checkpoint"/> and brought back with <see cref="Restore"/>, after which
+/// the scores are exactly those the original would have given. Not thread-safe: one instance per series.
+/// </para>
+/// <para>
+/// How it works, and why. Four cheap views of novelty, each in units of the range the series has covered:
+/// the shape of the last few downsampled points against remembered shapes (ARTime's idea of "a new category");
+/// a sample outside the range of the last 12 days of samples (spikes; HTM's NAB entry has the same "spatial"
+/// check); the recent level outside the band of block medians (level shifts and trends that an old spike would
+/// hide); and a block's spread outside the band of spreads (a series that turns noisy, or goes flat).
+/// A noisy series is always a little novel, so each view is judged against its own recent record
+/// (<see cref="DetectorSettings.RecordHalfLife"/>): only novelty beyond what this series has recently produced
+/// counts, which is what lets one configuration serve a flat counter and a jittery CPU alike. Finally, one fault
+/// is one alarm: after a reported anomaly, only a clearly stronger one is reported for a while (as ARTime and CAD
+/// OSE mask). Timestamps are not used: the detector works on sample order, so gaps, repeats and a clock stepping
+/// back cannot break it (seasonality is learned as shapes, not from the clock).
+/// </para>
 /// </remarks>
 public sealed class AnomalyDetector
 {
     private const int CheckpointMagic = 0x4F41_4431; // "OAD1"
     private const int CheckpointVersion = 1;
+    private const int Components = 4;
 
     private readonly DetectorSettings _settings;
     private readonly ShapeNoveltyDetector _shape;
     private readonly RangeNoveltyDetector _range;
+    private readonly double[] _records = new double[Components];
+    private readonly double _recordDecay;
     private long _count;
     private long _lastAnomaly = long.MinValue / 2;
     private double _lastAnomalyNovelty;
-    private readonly double[] _records = new double[4];
 
     /// <summary>Creates a detector with the default configuration.</summary>
     public AnomalyDetector()
@@ -34,21 +51,20 @@ public sealed class AnomalyDetector
         _settings = settings;
         _shape = new ShapeNoveltyDetector(settings);
         _range = new RangeNoveltyDetector(settings);
+        _recordDecay = Math.Pow(0.5, 1.0 / settings.RecordHalfLife);
     }
-
-    internal ShapeNoveltyDetector Shape => _shape;
-
-    /// <summary>The components' relative novelty at the last sample (diagnostics for tests and experiments).</summary>
-    internal (double Shape, double Range, double Level, double Spread) LastComponents { get; private set; }
 
     /// <summary>Samples seen so far.</summary>
     public long Count => _count;
+
+    /// <summary>The components' relative novelty at the last sample (diagnostics for tests and experiments).</summary>
+    internal (double Shape, double Range, double Level, double Spread) LastComponents { get; private set; }
 
     /// <summary>
     /// Adds one sample and returns its anomaly score in [0, 1]. Non-finite values are ignored (score 0) so that a
     /// broken source cannot poison the learned state.
     /// </summary>
-    /// <param name="timestampUnixMs">The sample's time; gaps and repeats are tolerated.</param>
+    /// <param name="timestampUnixMs">The sample's time (not used by the current model; kept so that callers need not change).</param>
     /// <param name="value">The sample's value.</param>
     public double Update(long timestampUnixMs, double value)
     {
@@ -59,32 +75,19 @@ public sealed class AnomalyDetector
         }
 
         long n = _count++;
-        double shape = _settings.ShapeWeight * _shape.Update(value);
-        double range = _settings.RangeWeight * _range.Update(value);
-        double level = _settings.LevelWeight * _range.LevelExceed;
-        double spread = _settings.SpreadWeight * _range.SpreadExceed;
-        if (_settings.RecordHalfLife > 0)
-        {
-            shape = Relative(shape, ref _records[0]);
-            range = Relative(range, ref _records[1]);
-            level = Relative(level, ref _records[2]);
-            spread = Relative(spread, ref _records[3]);
-        }
-
+        double shape = Relative(_settings.ShapeWeight * _shape.Update(value), 0);
+        double range = Relative(_settings.RangeWeight * _range.Update(value), 1);
+        double level = Relative(_settings.LevelWeight * _range.LevelExceed, 2);
+        double spread = Relative(_settings.SpreadWeight * _range.SpreadExceed, 3);
         LastComponents = (shape, range, level, spread);
-        double novelty = _settings.Combine == 0 ? Math.Max(Math.Max(shape, spread), Math.Max(range, level)) : shape + range + level + spread;
-        if (_settings.MaturitySamples > 0)
-        {
-            novelty *= Math.Min(1.0, (double)n / _settings.MaturitySamples);
-        }
-
+        double novelty = Math.Max(Math.Max(shape, range), Math.Max(level, spread));
         if (novelty <= _settings.Vigilance)
         {
             return 0.0;
         }
 
-        // After a reported anomaly the same disturbance keeps looking new for a while; report it again only when it
-        // gets clearly worse, so that one fault is one alarm rather than a burst (NAB also charges every extra row).
+        // The same disturbance keeps looking new for a while; report it again only when it gets clearly worse, so
+        // that one fault is one alarm rather than a burst (NAB also charges every extra row outside a window).
         if (n - _lastAnomaly <= _settings.MaskSamples && novelty <= _lastAnomalyNovelty * _settings.MaskMargin)
         {
             return 0.0;
@@ -92,21 +95,19 @@ public sealed class AnomalyDetector
 
         _lastAnomaly = n;
         _lastAnomalyNovelty = novelty;
-        return Math.Clamp(novelty / (novelty + _settings.ScoreScale), 0.0, 1.0);
+        return novelty / (novelty + _settings.ScoreScale);
     }
 
-    // Novelty relative to the series' own recent record of novelty: a noisy series is always a little novel, so what
-    // counts is novelty beyond what this series has recently produced.
-    private double Relative(double novelty, ref double record)
+    // Novelty beyond the component's own decaying record: 0 when this series has recently done as much.
+    private double Relative(double novelty, int component)
     {
-        double decay = Math.Pow(0.5, 1.0 / _settings.RecordHalfLife);
-
         // A series that starts flat makes its first movement infinitely novel; capping keeps that one event from
         // silencing the series for thousands of samples.
         novelty = Math.Min(novelty, _settings.NoveltyCap);
+        ref double record = ref _records[component];
         double reference = Math.Max(record, _settings.RecordFloor);
-        record = Math.Max(record * decay, novelty);
-        return novelty <= reference ? 0.0 : (novelty / reference) - 1.0 + (_settings.AbsoluteWeight * novelty);
+        record = Math.Max(record * _recordDecay, novelty);
+        return novelty <= reference ? 0.0 : (novelty / reference) - 1.0;
     }
 
     /// <summary>Serialises the detector's whole state.</summary>
@@ -153,10 +154,13 @@ public sealed class AnomalyDetector
                 throw new InvalidDataException($"Anomaly detector checkpoint version {version} is not supported (expected {CheckpointVersion}); discard it and let the detector relearn.");
             }
 
-            var detector = new AnomalyDetector(settings) { _count = reader.ReadInt64() };
-            detector._lastAnomaly = reader.ReadInt64();
-            detector._lastAnomalyNovelty = reader.ReadDouble();
-            for (int k = 0; k < detector._records.Length; k++)
+            var detector = new AnomalyDetector(settings)
+            {
+                _count = reader.ReadInt64(),
+                _lastAnomaly = reader.ReadInt64(),
+                _lastAnomalyNovelty = reader.ReadDouble(),
+            };
+            for (int k = 0; k < Components; k++)
             {
                 detector._records[k] = reader.ReadDouble();
             }

@@ -6,14 +6,15 @@ namespace OpsAgent.Analysis.Detection;
 /// <remarks>
 /// Why this design: the best detectors on the NAB scoreboard (ARTime, HTM, CAD OSE) all ask whether the recent
 /// behaviour is new rather than whether a single value is far from a mean. ARTime in particular clusters short
-/// downsampled windows with adaptive resonance and calls a window anomalous when it founds a new category, then
+/// downsampled windows with adaptive resonance, calls a window anomalous when it founds a new category and then
 /// masks further alarms for a while. This class keeps that idea in a form cheap enough for every series: samples
 /// are folded into blocks (keeping the extreme of a block when it stands out, so that spikes survive), the last
 /// <see cref="DetectorSettings.Window"/> blocks form a shape, and the shape is compared with a bounded set of
-/// prototypes in raw units. Distances are divided by the range of values seen so far, so no per-series scale is
-/// needed and a value beyond everything seen is by construction far from every prototype. Unlike the NAB entries it
-/// does not know the file's minimum and maximum in advance: everything is learned as the stream goes.
-/// Cost: one block per <see cref="DetectorSettings.Step"/> samples, and per block one pass over at most
+/// prototypes in raw units (Chebyshev distance; a shape farther than the vigilance from every prototype becomes a
+/// new one, otherwise the nearest prototype moves towards it). Distances are divided by the range of values seen so
+/// far, so no per-series scale is needed. Unlike the NAB entries, it is not told the file's minimum and maximum in
+/// advance: everything is learned as the stream goes.
+/// Cost: per block of <see cref="DetectorSettings.Step"/> samples, one pass over at most
 /// <see cref="DetectorSettings.MaxPrototypes"/> × <see cref="DetectorSettings.Window"/> numbers.
 /// </remarks>
 internal sealed class ShapeNoveltyDetector
@@ -34,12 +35,6 @@ internal sealed class ShapeNoveltyDetector
     private long _points;
     private double _rangeMin;
     private double _rangeMax;
-    private double _reference;
-    private readonly DecayingQuantile _history;
-    private double _median;
-    private long _zCount;
-    private double _zMean;
-    private double _zVar;
 
     public ShapeNoveltyDetector(DetectorSettings settings)
     {
@@ -48,14 +43,13 @@ internal sealed class ShapeNoveltyDetector
         _prototypes = new double[settings.MaxPrototypes * settings.Window];
         _lastUsed = new long[settings.MaxPrototypes];
         _uses = new int[settings.MaxPrototypes];
-        _history = new DecayingQuantile(settings.ReferenceSpan);
         ResetBlock();
     }
 
-    internal double LastDistance { get; private set; }
-
-    internal double LastReference { get; private set; }
-
+    /// <summary>
+    /// Adds a sample. At the end of each block, returns the distance of the current shape from the nearest known
+    /// one, in ranges (0 inside a block and while learning).
+    /// </summary>
     public double Update(double value)
     {
         _blockCount++;
@@ -69,23 +63,6 @@ internal sealed class ShapeNoveltyDetector
 
         double point = BlockPoint();
         ResetBlock();
-        double range = _rangeMax - _rangeMin;
-        if (_points == 0)
-        {
-            _median = point;
-        }
-        else
-        {
-            // A running median by small steps: robust, O(1), and it settles within a few hundred points.
-            _median += _settings.MedianStep * range * Math.Sign(point - _median);
-        }
-
-        // Movements close to the usual level are noise, not shape: flatten them (ARTime's "chomp").
-        if (Math.Abs(point - _median) < _settings.Chomp * range)
-        {
-            point = _median;
-        }
-
         return AddPoint(point);
     }
 
@@ -128,9 +105,6 @@ internal sealed class ShapeNoveltyDetector
             return 0.0;
         }
 
-        // A constant history has no range: measure in a tiny fraction of the level instead so that the first
-        // movement of a flat series is news, but rounding noise is not.
-        double scale = range > 0 ? range : Math.Max(Math.Abs(point) * 1e-6, 1e-12);
         int nearest = -1;
         double best = double.PositiveInfinity;
         for (int k = 0; k < _prototypeCount; k++)
@@ -149,7 +123,10 @@ internal sealed class ShapeNoveltyDetector
             }
         }
 
-        double distance = best / scale;
+        // A constant history has no range: measure in a tiny fraction of the level instead, so that the first
+        // movement of a flat series is news but rounding noise is not.
+        double scale = range > 0 ? range : Math.Max(Math.Abs(point) * 1e-6, 1e-12);
+        double distance = nearest < 0 ? 0.0 : best / scale;
         if (nearest < 0 || distance > _settings.Vigilance)
         {
             Learn(p);
@@ -167,41 +144,8 @@ internal sealed class ShapeNoveltyDetector
             _lastUsed[nearest] = p;
         }
 
-        if (double.IsPositiveInfinity(distance))
-        {
-            distance = 0;
-        }
-
-        LastDistance = distance;
-        LastReference = _reference;
         bool warm = p + 1 >= w + _settings.WarmupPoints;
-        _history.Add(distance);
-        _reference = _settings.ReferenceFactor * _history.Quantile(_settings.ReferenceQuantile);
-        if (!warm)
-        {
-            return 0.0;
-        }
-
-        if (_settings.ShapeMode == 0)
-        {
-            return distance;
-        }
-
-        // Likelihood-style normalisation (as HTM's anomaly likelihood does for its raw scores): how unusual is this
-        // distance for this series, in standard deviations of its own recent distances.
-        _zCount++;
-        double alpha = 1.0 / Math.Min(_zCount, _settings.ZSpan);
-        double mean = _zMean, sd = Math.Sqrt(_zVar);
-        double delta = distance - _zMean;
-        _zMean += alpha * delta;
-        _zVar = (1 - alpha) * (_zVar + (alpha * delta * delta));
-        if (_zCount < 10)
-        {
-            return 0.0;
-        }
-
-        double z = (distance - mean) / Math.Max(sd, _settings.ZFloor);
-        return _settings.ShapeMode == 1 ? Math.Max(0, z) / _settings.ZScale : Math.Max(0, z) / _settings.ZScale * distance;
+        return warm ? distance : 0.0;
     }
 
     private void Learn(long point)
@@ -210,6 +154,7 @@ internal sealed class ShapeNoveltyDetector
         int slot = _prototypeCount;
         if (slot == _settings.MaxPrototypes)
         {
+            // Full: forget the prototype that has gone unused the longest.
             slot = 0;
             for (int k = 1; k < _prototypeCount; k++)
             {
@@ -265,12 +210,6 @@ internal sealed class ShapeNoveltyDetector
         writer.Write(_points);
         writer.Write(_rangeMin);
         writer.Write(_rangeMax);
-        writer.Write(_reference);
-        _history.Write(writer);
-        writer.Write(_median);
-        writer.Write(_zCount);
-        writer.Write(_zMean);
-        writer.Write(_zVar);
     }
 
     public void Read(BinaryReader reader)
@@ -279,7 +218,7 @@ internal sealed class ShapeNoveltyDetector
         int count = reader.ReadInt32();
         if (count < 0 || count > _settings.MaxPrototypes)
         {
-            throw new InvalidDataException($"The checkpoint holds {count} prototypes; at most {_settings.MaxPrototypes} are allowed.");
+            throw new InvalidDataException($"The checkpoint holds {count} shape prototypes; at most {_settings.MaxPrototypes} are allowed. Discard it and let the detector relearn.");
         }
 
         _prototypeCount = count;
@@ -300,6 +239,11 @@ internal sealed class ShapeNoveltyDetector
         }
 
         _blockCount = reader.ReadInt32();
+        if (_blockCount < 0 || _blockCount >= _settings.Step)
+        {
+            throw new InvalidDataException("The shape detector's checkpoint does not fit the current configuration; discard it and let the detector relearn.");
+        }
+
         _blockSum = reader.ReadDouble();
         _blockMin = reader.ReadDouble();
         _blockMax = reader.ReadDouble();
@@ -307,11 +251,5 @@ internal sealed class ShapeNoveltyDetector
         _points = reader.ReadInt64();
         _rangeMin = reader.ReadDouble();
         _rangeMax = reader.ReadDouble();
-        _reference = reader.ReadDouble();
-        _history.Read(reader);
-        _median = reader.ReadDouble();
-        _zCount = reader.ReadInt64();
-        _zMean = reader.ReadDouble();
-        _zVar = reader.ReadDouble();
     }
 }
