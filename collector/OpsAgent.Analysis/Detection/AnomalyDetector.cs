@@ -29,11 +29,12 @@ public sealed class AnomalyDetector
 {
     private const int CheckpointMagic = 0x4F41_4431; // "OAD1"
     private const int CheckpointVersion = 1;
-    private const int Components = 4;
+    private const int Components = 5;
 
     private readonly DetectorSettings _settings;
     private readonly ShapeNoveltyDetector _shape;
     private readonly RangeNoveltyDetector _range;
+    private readonly SeasonalNoveltyDetector _season;
     private readonly double[] _records = new double[Components];
     private readonly double _recordDecay;
     private long _count;
@@ -51,6 +52,7 @@ public sealed class AnomalyDetector
         _settings = settings;
         _shape = new ShapeNoveltyDetector(settings);
         _range = new RangeNoveltyDetector(settings);
+        _season = new SeasonalNoveltyDetector(settings);
         _recordDecay = Math.Pow(0.5, 1.0 / settings.RecordHalfLife);
     }
 
@@ -58,7 +60,7 @@ public sealed class AnomalyDetector
     public long Count => _count;
 
     /// <summary>The components' relative novelty at the last sample (diagnostics for tests and experiments).</summary>
-    internal (double Shape, double Range, double Level, double Spread) LastComponents { get; private set; }
+    internal (double Shape, double Range, double Level, double Spread, double Season) LastComponents { get; private set; }
 
     /// <summary>
     /// Adds one sample and returns its anomaly score in [0, 1]. Non-finite values are ignored (score 0) so that a
@@ -68,7 +70,6 @@ public sealed class AnomalyDetector
     /// <param name="value">The sample's value.</param>
     public double Update(long timestampUnixMs, double value)
     {
-        _ = timestampUnixMs;
         if (!double.IsFinite(value))
         {
             return 0.0;
@@ -79,8 +80,9 @@ public sealed class AnomalyDetector
         double range = Relative(_settings.RangeWeight * _range.Update(value), 1);
         double level = Relative(_settings.LevelWeight * _range.LevelExceed, 2);
         double spread = Relative(_settings.SpreadWeight * _range.SpreadExceed, 3);
-        LastComponents = (shape, range, level, spread);
-        double novelty = Math.Max(Math.Max(shape, range), Math.Max(level, spread));
+        double season = Relative(_settings.SeasonWeight * _season.Update(timestampUnixMs, value, _range.Width), 4);
+        LastComponents = (shape, range, level, spread, season);
+        double novelty = Math.Max(Math.Max(Math.Max(shape, range), Math.Max(level, spread)), season);
         if (novelty <= _settings.Vigilance)
         {
             return 0.0;
@@ -128,6 +130,7 @@ public sealed class AnomalyDetector
 
             _shape.Write(writer);
             _range.Write(writer);
+            _season.Write(writer);
         }
 
         return stream.ToArray();
@@ -167,6 +170,7 @@ public sealed class AnomalyDetector
 
             detector._shape.Read(reader);
             detector._range.Read(reader);
+            detector._season.Read(reader);
             if (stream.Position != stream.Length)
             {
                 throw new InvalidDataException("The anomaly detector checkpoint has trailing bytes; discard it and let the detector relearn.");

@@ -48,6 +48,23 @@ internal sealed record DetectorSettings
     /// <summary>Log ratio by which a block's spread must leave the band before it counts (ln 2: half or double).</summary>
     public double SpreadMargin { get; init; } = 0.693;
 
+    // Daily profile.
+
+    /// <summary>Time-of-day bins of the daily profile.</summary>
+    public int SeasonBins { get; init; } = 48;
+
+    /// <summary>Weight of the newest day in a bin's mean.</summary>
+    public double SeasonAlpha { get; init; } = 0.05;
+
+    /// <summary>Weight of the newest sample in a bin's mean absolute deviation.</summary>
+    public double SeasonDeviationAlpha { get; init; } = 0.03;
+
+    /// <summary>Days a bin must have seen before it is trusted.</summary>
+    public int SeasonMinDays { get; init; } = 7;
+
+    /// <summary>Usual deviations of a bin that do not count as novelty.</summary>
+    public double SeasonDeadZone { get; init; } = 3.0;
+
     // Combination and scoring.
 
     /// <summary>Half-life, in samples, of each component's record of its own novelty.</summary>
@@ -80,4 +97,6 @@ internal sealed record DetectorSettings
     public double LevelWeight { get; init; } = 1.0;
 
     public double SpreadWeight { get; init; } = 1.0;
+
+    public double SeasonWeight { get; init; } = 1.0;
 }

@@ -57,6 +57,9 @@ internal sealed class RangeNoveltyDetector
     /// </summary>
     public double SpreadExceed { get; private set; }
 
+    /// <summary>Width of the horizon's range (0 while nothing is known).</summary>
+    public double Width => _high > _low ? _high - _low : 0.0;
+
     /// <summary>Returns how far outside the horizon's range the value is (in ranges), 0 inside or while learning.</summary>
     public double Update(double value)
     {

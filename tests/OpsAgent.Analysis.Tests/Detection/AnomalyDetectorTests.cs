@@ -78,6 +78,32 @@ public sealed class AnomalyDetectorTests
     }
 
     [Fact]
+    public void Update_BusyPeriodEndsHoursEarly_ScoresHighOnlyFromTheDailyProfile()
+    {
+        // Busy (80) from 09:00 to 17:00 every day, quiet (20) otherwise, small noise. On day 12 the busy period
+        // ends at 12:00: every value and every short shape of that day was seen before; only the time of day is new.
+        const int samples = 14 * SyntheticSeries.SamplesPerDay;
+        int faultDay = 12;
+        var random = new Random(11);
+        var values = new double[samples];
+        for (int i = 0; i < samples; i++)
+        {
+            int day = i / SyntheticSeries.SamplesPerDay;
+            double hour = (i % SyntheticSeries.SamplesPerDay) / 12.0;
+            bool busy = hour >= 9 && hour < (day == faultDay ? 12 : 17);
+            values[i] = (busy ? 80 : 20) + random.NextDouble();
+        }
+
+        // Timestamps start at midnight UTC so that hours of the day line up with the pattern.
+        var timestamps = Enumerable.Range(0, samples).Select(i => 1_700_006_400_000L + (i * SyntheticSeries.StepMs)).ToArray();
+        var scores = SyntheticSeries.Score(timestamps, values);
+        int noonOfFault = (faultDay * SyntheticSeries.SamplesPerDay) + (12 * 12);
+
+        Assert.True(SyntheticSeries.Max(scores, noonOfFault, noonOfFault + 60) >= 0.5, $"max score after the early end {SyntheticSeries.Max(scores, noonOfFault, noonOfFault + 60)}");
+        Assert.True(SyntheticSeries.Max(scores, 8 * SyntheticSeries.SamplesPerDay, faultDay * SyntheticSeries.SamplesPerDay) < 0.5);
+    }
+
+    [Fact]
     public void Update_ConstantSeries_AlwaysZero()
     {
         var values = Enumerable.Repeat(42.0, Samples).ToArray();
