@@ -29,17 +29,21 @@ public sealed class AnomalyDetector
 {
     private const int CheckpointMagic = 0x4F41_4431; // "OAD1"
     private const int CheckpointVersion = 1;
-    private const int Components = 5;
+    private const int Components = 7;
+    private const int StuckComponent = 5;
+    private const int DriftComponent = 6;
 
     private readonly DetectorSettings _settings;
     private readonly ShapeNoveltyDetector _shape;
     private readonly RangeNoveltyDetector _range;
     private readonly SeasonalNoveltyDetector _season;
     private readonly double[] _records = new double[Components];
+    private readonly double[] _eventPeaks = new double[Components];
     private readonly double _recordDecay;
     private long _count;
     private long _lastAnomaly = long.MinValue / 2;
     private double _lastAnomalyNovelty;
+    private readonly bool[] _eventReported = new bool[Components];
 
     /// <summary>Creates a detector with the default configuration.</summary>
     public AnomalyDetector()
@@ -60,7 +64,7 @@ public sealed class AnomalyDetector
     public long Count => _count;
 
     /// <summary>The components' relative novelty at the last sample (diagnostics for tests and experiments).</summary>
-    internal (double Shape, double Range, double Level, double Spread, double Season) LastComponents { get; private set; }
+    internal (double Shape, double Range, double Level, double Spread, double Season, double Stuck, double Drift) LastComponents { get; private set; }
 
     /// <summary>
     /// Adds one sample and returns its anomaly score in [0, 1]. Non-finite values are ignored (score 0) so that a
@@ -76,13 +80,15 @@ public sealed class AnomalyDetector
         }
 
         long n = _count++;
-        double shape = Relative(_settings.ShapeWeight * _shape.Update(value), 0);
-        double range = Relative(_settings.RangeWeight * _range.Update(value), 1);
-        double level = Relative(_settings.LevelWeight * _range.LevelExceed, 2);
-        double spread = Relative(_settings.SpreadWeight * _range.SpreadExceed, 3);
-        double season = Relative(_settings.SeasonWeight * _season.Update(timestampUnixMs, value, _range.Width), 4);
-        LastComponents = (shape, range, level, spread, season);
-        double novelty = Math.Max(Math.Max(Math.Max(shape, range), Math.Max(level, spread)), season);
+        double shape = Relative(_settings.ShapeWeight * _shape.Update(value), 0, _settings.ShapeFloor);
+        double range = Relative(_settings.RangeWeight * _range.Update(value), 1, _settings.RecordFloor);
+        double level = Relative(_settings.LevelWeight * _range.LevelExceed, 2, _settings.LevelFloor);
+        double spread = Relative(_settings.SpreadWeight * _range.SpreadExceed, 3, _settings.RecordFloor);
+        double season = Relative(_settings.SeasonWeight * _season.Update(timestampUnixMs, value, _range.Width), 4, _settings.SeasonFloor);
+        double stuck = Relative(_settings.StuckWeight * _range.StuckExceed, StuckComponent, _settings.RecordFloor);
+        double drift = Relative(_settings.DriftWeight * _range.DriftExceed, DriftComponent, _settings.RecordFloor);
+        LastComponents = (shape, range, level, spread, season, stuck, drift);
+        double novelty = Math.Max(Math.Max(Math.Max(shape, range), Math.Max(level, spread)), Math.Max(Math.Max(season, stuck), drift));
         if (novelty <= _settings.Vigilance)
         {
             return 0.0;
@@ -101,15 +107,54 @@ public sealed class AnomalyDetector
     }
 
     // Novelty beyond the component's own decaying record: 0 when this series has recently done as much.
-    private double Relative(double novelty, int component)
+    private double Relative(double novelty, int component, double floor)
     {
         // A series that starts flat makes its first movement infinitely novel; capping keeps that one event from
         // silencing the series for thousands of samples.
         novelty = Math.Min(novelty, _settings.NoveltyCap);
         ref double record = ref _records[component];
-        double reference = Math.Max(record, _settings.RecordFloor);
-        record = Math.Max(record * _recordDecay, novelty);
-        return novelty <= reference ? 0.0 : (novelty / reference) - 1.0;
+        double reference = Math.Max(record, floor);
+        if (component is StuckComponent or DriftComponent || (_settings.EventRecordMask & (1 << component)) != 0)
+        {
+            // The record takes an event's peak only once the event is over, so a novelty that keeps growing
+            // (a metric stuck for longer and longer) is measured against what came before it, not against itself.
+            ref double peak = ref _eventPeaks[component];
+            record *= _recordDecay;
+            if (novelty > 0)
+            {
+                peak = Math.Max(peak, novelty);
+            }
+            else if (peak > 0)
+            {
+                record = Math.Max(record, peak);
+                peak = 0;
+            }
+        }
+        else
+        {
+            record = Math.Max(record * _recordDecay, novelty);
+        }
+
+        double relative = novelty <= reference ? 0.0 : (novelty / reference) - 1.0;
+        if (component is StuckComponent or DriftComponent)
+        {
+            // One alarm per frozen stretch or drift: once it has scored as an anomaly, it stays reported until it ends.
+            ref bool reported = ref _eventReported[component];
+            if (novelty <= 0)
+            {
+                reported = false;
+            }
+            else if (reported)
+            {
+                return 0.0;
+            }
+            else if (relative >= _settings.StuckReportFactor * _settings.ScoreScale)
+            {
+                reported = true;
+            }
+        }
+
+        return relative;
     }
 
     /// <summary>Serialises the detector's whole state.</summary>
@@ -123,9 +168,11 @@ public sealed class AnomalyDetector
             writer.Write(_count);
             writer.Write(_lastAnomaly);
             writer.Write(_lastAnomalyNovelty);
-            foreach (double r in _records)
+            for (int k = 0; k < Components; k++)
             {
-                writer.Write(r);
+                writer.Write(_records[k]);
+                writer.Write(_eventPeaks[k]);
+                writer.Write(_eventReported[k]);
             }
 
             _shape.Write(writer);
@@ -166,6 +213,8 @@ public sealed class AnomalyDetector
             for (int k = 0; k < Components; k++)
             {
                 detector._records[k] = reader.ReadDouble();
+                detector._eventPeaks[k] = reader.ReadDouble();
+                detector._eventReported[k] = reader.ReadBoolean();
             }
 
             detector._shape.Read(reader);

@@ -45,8 +45,17 @@ internal sealed record DetectorSettings
     /// <summary>The band of block medians is taken as at least this fraction of the full range (flat series).</summary>
     public double LevelBandFloor { get; init; } = 0.1;
 
+    /// <summary>Most recent blocks left out of the drift band (12 blocks of 12: half a day of 5-minute samples).</summary>
+    public int DriftLagBlocks { get; init; } = 12;
+
     /// <summary>Log ratio by which a block's spread must leave the band before it counts (ln 2: half or double).</summary>
     public double SpreadMargin { get; init; } = 0.693;
+
+    /// <summary>Repeats of one value before a run counts as possibly stuck (an hour of 5-minute samples).</summary>
+    public int StuckMinRun { get; init; } = 12;
+
+    /// <summary>A frozen stretch is reported once, when its novelty reaches this many times the 0.5-score level.</summary>
+    public double StuckReportFactor { get; init; } = 2.0;
 
     // Daily profile.
 
@@ -72,6 +81,14 @@ internal sealed record DetectorSettings
 
     /// <summary>Smallest record (so that a perfectly regular series is not infinitely touchy).</summary>
     public double RecordFloor { get; init; } = 0.05;
+
+    public int EventRecordMask { get; init; } = 0;
+
+    public double ShapeFloor { get; init; } = 0.2;
+
+    public double LevelFloor { get; init; } = 0.05;
+
+    public double SeasonFloor { get; init; } = 0.05;
 
     /// <summary>Largest novelty of one component, in ranges (so one huge event cannot silence a series for long).</summary>
     public double NoveltyCap { get; init; } = 0.7;
@@ -99,4 +116,8 @@ internal sealed record DetectorSettings
     public double SpreadWeight { get; init; } = 1.0;
 
     public double SeasonWeight { get; init; } = 1.0;
+
+    public double StuckWeight { get; init; } = 1.0;
+
+    public double DriftWeight { get; init; } = 1.0;
 }

@@ -17,6 +17,10 @@ internal sealed class RangeNoveltyDetector
     private readonly double[] _blockMax;
     private readonly double[] _blockMedian;
     private readonly double[] _blockSpread;
+    private readonly int[] _blockRun;
+    private int _run;
+    private double _previous = double.NaN;
+    private int _longestRun;
     private double _spreadLow = double.PositiveInfinity;
     private double _spreadHigh = double.NegativeInfinity;
     private readonly double[] _blockValues;
@@ -31,6 +35,8 @@ internal sealed class RangeNoveltyDetector
     private double _high = double.NegativeInfinity;
     private double _levelLow = double.PositiveInfinity;
     private double _levelHigh = double.NegativeInfinity;
+    private double _lagLow = double.PositiveInfinity;
+    private double _lagHigh = double.NegativeInfinity;
 
     public RangeNoveltyDetector(DetectorSettings settings)
     {
@@ -39,6 +45,7 @@ internal sealed class RangeNoveltyDetector
         _blockMax = new double[settings.RangeBlocks];
         _blockMedian = new double[settings.RangeBlocks];
         _blockSpread = new double[settings.RangeBlocks];
+        _blockRun = new int[settings.RangeBlocks];
         _blockValues = new double[settings.RangeBlock];
         _recent = new double[settings.LevelSamples];
         _sortBuffer = new double[Math.Max(settings.RangeBlock, settings.LevelSamples)];
@@ -51,11 +58,23 @@ internal sealed class RangeNoveltyDetector
     public double LevelExceed { get; private set; }
 
     /// <summary>
+    /// How far the recent level is outside the band of block medians that ended at least a lag ago (half a day of
+    /// 5-minute samples): a slow drift that the plain band follows block by block still leaves this one.
+    /// </summary>
+    public double DriftExceed { get; private set; }
+
+    /// <summary>
     /// How far the spread of the block just completed (mean absolute step between samples) is outside the band of
     /// block spreads over the horizon, as a log ratio: a series that turns much noisier, or goes flat when it never
     /// does; set by <see cref="Update"/> at the end of each block, 0 otherwise.
     /// </summary>
     public double SpreadExceed { get; private set; }
+
+    /// <summary>
+    /// How much longer the current run of one repeated value is than the longest run over the horizon, as a log
+    /// ratio (a metric that froze: a stopped writer, a stuck sensor); 0 for short runs or on a series that never moved.
+    /// </summary>
+    public double StuckExceed { get; private set; }
 
     /// <summary>Width of the horizon's range (0 while nothing is known).</summary>
     public double Width => _high > _low ? _high - _low : 0.0;
@@ -66,9 +85,11 @@ internal sealed class RangeNoveltyDetector
         _recent[_recentNext] = value;
         _recentNext = (_recentNext + 1) % _recent.Length;
         _recentHave = Math.Min(_recentHave + 1, _recent.Length);
+        TrackRun(value);
 
         double exceed = 0;
         LevelExceed = 0;
+        DriftExceed = 0;
         SpreadExceed = 0;
         if (_blocks >= _settings.RangeWarmupBlocks)
         {
@@ -88,6 +109,13 @@ internal sealed class RangeNoveltyDetector
                 {
                     LevelExceed = levelOutside / band;
                 }
+
+                double lagBand = Math.Max(_lagHigh - _lagLow, _settings.LevelBandFloor * range);
+                double lagOutside = Math.Max(level - _lagHigh, _lagLow - level);
+                if (lagOutside > 0 && lagBand > 0 && _lagHigh >= _lagLow)
+                {
+                    DriftExceed = lagOutside / lagBand;
+                }
             }
         }
 
@@ -98,6 +126,28 @@ internal sealed class RangeNoveltyDetector
         }
 
         return exceed;
+    }
+
+    private void TrackRun(double value)
+    {
+        if (value == _previous)
+        {
+            _run++;
+        }
+        else
+        {
+            // The run that just ended belongs to the block it ended in.
+            _blockRun[_next] = Math.Max(_blockRun[_next], _run);
+            _run = 1;
+            _previous = value;
+        }
+
+        StuckExceed = 0;
+        if (_run >= _settings.StuckMinRun && _high > _low && _blocks >= _settings.RangeWarmupBlocks)
+        {
+            double usual = Math.Max(_longestRun, _settings.StuckMinRun / 2);
+            StuckExceed = Math.Max(0, Math.Log(_run / usual));
+        }
     }
 
     private void CloseBlock()
@@ -129,6 +179,8 @@ internal sealed class RangeNoveltyDetector
         _blockMedian[_next] = Median(_blockValues, _blockValues.Length);
         _next = (_next + 1) % _blockMin.Length;
         _blocks = Math.Min(_blocks + 1, _blockMin.Length);
+        _blockRun[_next] = 0;
+        _longestRun = 0;
         _inBlock = 0;
         _low = _levelLow = _spreadLow = double.PositiveInfinity;
         _high = _levelHigh = _spreadHigh = double.NegativeInfinity;
@@ -140,6 +192,19 @@ internal sealed class RangeNoveltyDetector
             _levelHigh = Math.Max(_levelHigh, _blockMedian[b]);
             _spreadLow = Math.Min(_spreadLow, _blockSpread[b]);
             _spreadHigh = Math.Max(_spreadHigh, _blockSpread[b]);
+            _longestRun = Math.Max(_longestRun, _blockRun[b]);
+        }
+
+        // Blocks older than the lag: ring positions from the oldest up to `_blocks - lag`.
+        _lagLow = double.PositiveInfinity;
+        _lagHigh = double.NegativeInfinity;
+        int lagged = _blocks - _settings.DriftLagBlocks;
+        int oldest = _blocks < _blockMin.Length ? 0 : _next;
+        for (int k = 0; k < lagged; k++)
+        {
+            double m = _blockMedian[(oldest + k) % _blockMin.Length];
+            _lagLow = Math.Min(_lagLow, m);
+            _lagHigh = Math.Max(_lagHigh, m);
         }
     }
 
@@ -161,16 +226,23 @@ internal sealed class RangeNoveltyDetector
         writer.Write(_high);
         writer.Write(_levelLow);
         writer.Write(_levelHigh);
+        writer.Write(_lagLow);
+        writer.Write(_lagHigh);
         writer.Write(_spreadLow);
         writer.Write(_spreadHigh);
+        writer.Write(_run);
+        writer.Write(_previous);
+        writer.Write(_longestRun);
         for (int b = 0; b < _blocks; b++)
         {
             writer.Write(_blockMin[b]);
             writer.Write(_blockMax[b]);
             writer.Write(_blockMedian[b]);
             writer.Write(_blockSpread[b]);
+            writer.Write(_blockRun[b]);
         }
 
+        writer.Write(_blockRun[_next]);
         for (int i = 0; i < _inBlock; i++)
         {
             writer.Write(_blockValues[i]);
@@ -200,16 +272,23 @@ internal sealed class RangeNoveltyDetector
         _high = reader.ReadDouble();
         _levelLow = reader.ReadDouble();
         _levelHigh = reader.ReadDouble();
+        _lagLow = reader.ReadDouble();
+        _lagHigh = reader.ReadDouble();
         _spreadLow = reader.ReadDouble();
         _spreadHigh = reader.ReadDouble();
+        _run = reader.ReadInt32();
+        _previous = reader.ReadDouble();
+        _longestRun = reader.ReadInt32();
         for (int b = 0; b < _blocks; b++)
         {
             _blockMin[b] = reader.ReadDouble();
             _blockMax[b] = reader.ReadDouble();
             _blockMedian[b] = reader.ReadDouble();
             _blockSpread[b] = reader.ReadDouble();
+            _blockRun[b] = reader.ReadInt32();
         }
 
+        _blockRun[_next] = reader.ReadInt32();
         for (int i = 0; i < _inBlock; i++)
         {
             _blockValues[i] = reader.ReadDouble();
