@@ -198,7 +198,13 @@ internal sealed class RangeNoveltyDetector
         // Blocks older than the lag: ring positions from the oldest up to `_blocks - lag`.
         _lagLow = double.PositiveInfinity;
         _lagHigh = double.NegativeInfinity;
+        // A band of a handful of blocks says nothing yet: wait for as many as the other bands need.
         int lagged = _blocks - _settings.DriftLagBlocks;
+        if (lagged < _settings.RangeWarmupBlocks)
+        {
+            lagged = 0;
+        }
+
         int oldest = _blocks < _blockMin.Length ? 0 : _next;
         for (int k = 0; k < lagged; k++)
         {
