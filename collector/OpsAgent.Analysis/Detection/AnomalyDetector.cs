@@ -88,7 +88,9 @@ public sealed class AnomalyDetector
         double stuck = Relative(_settings.StuckWeight * _range.StuckExceed, StuckComponent, _settings.RecordFloor);
         double drift = Relative(_settings.DriftWeight * _range.DriftExceed, DriftComponent, _settings.RecordFloor);
         LastComponents = (shape, range, level, spread, season, stuck, drift);
-        double novelty = Math.Max(Math.Max(Math.Max(shape, range), Math.Max(level, spread)), Math.Max(Math.Max(season, stuck), drift));
+
+        // Evidence adds up: a fault usually disturbs several views at once, noise rarely does.
+        double novelty = shape + range + level + spread + season + stuck + drift;
         if (novelty <= _settings.Vigilance)
         {
             return 0.0;
@@ -148,7 +150,7 @@ public sealed class AnomalyDetector
             {
                 return 0.0;
             }
-            else if (relative >= _settings.StuckReportFactor * _settings.ScoreScale)
+            else if (relative >= _settings.EventReportLevel)
             {
                 reported = true;
             }

@@ -54,8 +54,8 @@ internal sealed record DetectorSettings
     /// <summary>Repeats of one value before a run counts as possibly stuck (an hour of 5-minute samples).</summary>
     public int StuckMinRun { get; init; } = 12;
 
-    /// <summary>A frozen stretch is reported once, when its novelty reaches this many times the 0.5-score level.</summary>
-    public double StuckReportFactor { get; init; } = 2.0;
+    /// <summary>A frozen stretch or a drift is reported once, when its relative novelty reaches this level.</summary>
+    public double EventReportLevel { get; init; } = 1.12;
 
     // Daily profile.
 
@@ -84,6 +84,7 @@ internal sealed record DetectorSettings
 
     public int EventRecordMask { get; init; } = 0;
 
+
     public double ShapeFloor { get; init; } = 0.2;
 
     public double LevelFloor { get; init; } = 0.05;
@@ -103,7 +104,7 @@ internal sealed record DetectorSettings
     /// Novelty that maps to a score of 0.5 (score = novelty / (novelty + ScoreScale)). Set so that 0.5 is the
     /// threshold NAB's standard profile picks for this detector, which makes 0.5 the natural alerting threshold.
     /// </summary>
-    public double ScoreScale { get; init; } = 0.56;
+    public double ScoreScale { get; init; } = 0.79;
 
     // Ablation switches (1 in production; 0 turns a component off in experiments).
 
