@@ -12,26 +12,43 @@ namespace OpsAgent.Analysis.Detection;
 /// the scores are exactly those the original would have given. Not thread-safe: one instance per series.
 /// </para>
 /// <para>
-/// How it works, and why. Four cheap views of novelty, each in units of the range the series has covered:
-/// the shape of the last few downsampled points against remembered shapes (ARTime's idea of "a new category");
-/// a sample outside the range of the last 12 days of samples (spikes; HTM's NAB entry has the same "spatial"
-/// check); the recent level outside the band of block medians (level shifts and trends that an old spike would
-/// hide); and a block's spread outside the band of spreads (a series that turns noisy, or goes flat).
+/// How it works, and why. Seven cheap views of novelty, each in units of the range the series has covered:
+/// <list type="bullet">
+/// <item>shape: the last few downsampled points against remembered shapes (ARTime's "a new category");</item>
+/// <item>range: a sample outside the range of the last 12 days of samples (spikes; HTM's NAB entry has the same
+/// "spatial" check);</item>
+/// <item>level: the median of the last 3 samples outside the band of block medians (level shifts that an old spike
+/// in the range would hide);</item>
+/// <item>drift: the same level outside the band as it was half a day ago (slow trends the band follows);</item>
+/// <item>spread: a block's mean step outside the band of spreads (a series that turns noisy, or goes flat);</item>
+/// <item>stuck: one value repeated for longer than any run in the horizon (a frozen metric);</item>
+/// <item>season: the level against the same half hour of earlier days, after a week (a busy period that ends
+/// early, a nightly job that does not run); the only view that uses timestamps, so gaps, repeats and a clock
+/// stepping back only move a sample to another bin.</item>
+/// </list>
 /// A noisy series is always a little novel, so each view is judged against its own recent record
 /// (<see cref="DetectorSettings.RecordHalfLife"/>): only novelty beyond what this series has recently produced
-/// counts, which is what lets one configuration serve a flat counter and a jittery CPU alike. Finally, one fault
-/// is one alarm: after a reported anomaly, only a clearly stronger one is reported for a while (as ARTime and CAD
-/// OSE mask). Timestamps are not used: the detector works on sample order, so gaps, repeats and a clock stepping
-/// back cannot break it (seasonality is learned as shapes, not from the clock).
+/// counts, which is what lets one configuration serve a flat counter and a jittery CPU alike. The views' relative
+/// novelties add up (a fault usually disturbs several views, noise rarely does). One fault is one alarm: after a
+/// reported anomaly only a clearly stronger one is reported for a while (as ARTime and CAD OSE mask), and a
+/// frozen stretch or a drift is reported once. On NAB (shared/datasets/nab, 35 files) this scores 72.5 on the
+/// standard profile. Without the daily profile it scores 65.2, without shapes 69.7, without the masking 68.8 and
+/// without the per-series records 23.7; the spread view is worth nothing on NAB (72.7 without it) and is kept for
+/// host metrics that turn noisy or go flat, which NAB hardly has.
 /// </para>
 /// </remarks>
 public sealed class AnomalyDetector
 {
     private const int CheckpointMagic = 0x4F41_4431; // "OAD1"
     private const int CheckpointVersion = 1;
-    private const int Components = 7;
+    private const int ShapeComponent = 0;
+    private const int RangeComponent = 1;
+    private const int LevelComponent = 2;
+    private const int SpreadComponent = 3;
+    private const int SeasonComponent = 4;
     private const int StuckComponent = 5;
     private const int DriftComponent = 6;
+    private const int Components = 7;
 
     private readonly DetectorSettings _settings;
     private readonly ShapeNoveltyDetector _shape;
@@ -41,9 +58,9 @@ public sealed class AnomalyDetector
     private readonly double[] _eventPeaks = new double[Components];
     private readonly double _recordDecay;
     private long _count;
+    private readonly bool[] _eventReported = new bool[Components];
     private long _lastAnomaly = long.MinValue / 2;
     private double _lastAnomalyNovelty;
-    private readonly bool[] _eventReported = new bool[Components];
 
     /// <summary>Creates a detector with the default configuration.</summary>
     public AnomalyDetector()
@@ -70,7 +87,7 @@ public sealed class AnomalyDetector
     /// Adds one sample and returns its anomaly score in [0, 1]. Non-finite values are ignored (score 0) so that a
     /// broken source cannot poison the learned state.
     /// </summary>
-    /// <param name="timestampUnixMs">The sample's time (not used by the current model; kept so that callers need not change).</param>
+    /// <param name="timestampUnixMs">The sample's time (placed in the daily profile; gaps, repeats and steps back are tolerated).</param>
     /// <param name="value">The sample's value.</param>
     public double Update(long timestampUnixMs, double value)
     {
@@ -80,11 +97,11 @@ public sealed class AnomalyDetector
         }
 
         long n = _count++;
-        double shape = Relative(_settings.ShapeWeight * _shape.Update(value), 0, _settings.ShapeFloor);
-        double range = Relative(_settings.RangeWeight * _range.Update(value), 1, _settings.RecordFloor);
-        double level = Relative(_settings.LevelWeight * _range.LevelExceed, 2, _settings.LevelFloor);
-        double spread = Relative(_settings.SpreadWeight * _range.SpreadExceed, 3, _settings.RecordFloor);
-        double season = Relative(_settings.SeasonWeight * _season.Update(timestampUnixMs, value, _range.Width), 4, _settings.SeasonFloor);
+        double shape = Relative(_settings.ShapeWeight * _shape.Update(value), ShapeComponent, _settings.ShapeFloor);
+        double range = Relative(_settings.RangeWeight * _range.Update(value), RangeComponent, _settings.RecordFloor);
+        double level = Relative(_settings.LevelWeight * _range.LevelExceed, LevelComponent, _settings.LevelFloor);
+        double spread = Relative(_settings.SpreadWeight * _range.SpreadExceed, SpreadComponent, _settings.RecordFloor);
+        double season = Relative(_settings.SeasonWeight * _season.Update(timestampUnixMs, value, _range.Width), SeasonComponent, _settings.SeasonFloor);
         double stuck = Relative(_settings.StuckWeight * _range.StuckExceed, StuckComponent, _settings.RecordFloor);
         double drift = Relative(_settings.DriftWeight * _range.DriftExceed, DriftComponent, _settings.RecordFloor);
         LastComponents = (shape, range, level, spread, season, stuck, drift);
@@ -116,7 +133,7 @@ public sealed class AnomalyDetector
         novelty = Math.Min(novelty, _settings.NoveltyCap);
         ref double record = ref _records[component];
         double reference = Math.Max(record, floor);
-        if (component is StuckComponent or DriftComponent || (_settings.EventRecordMask & (1 << component)) != 0)
+        if (component is StuckComponent or DriftComponent)
         {
             // The record takes an event's peak only once the event is over, so a novelty that keeps growing
             // (a metric stuck for longer and longer) is measured against what came before it, not against itself.

@@ -79,16 +79,16 @@ internal sealed record DetectorSettings
     /// <summary>Half-life, in samples, of each component's record of its own novelty.</summary>
     public int RecordHalfLife { get; init; } = 500;
 
-    /// <summary>Smallest record (so that a perfectly regular series is not infinitely touchy).</summary>
+    /// <summary>Smallest record (so that a perfectly regular series is not infinitely touchy), in ranges.</summary>
     public double RecordFloor { get; init; } = 0.05;
 
-    public int EventRecordMask { get; init; } = 0;
-
-
+    /// <summary>Smallest record of shape novelty: shapes are the noisiest view, so they need more to count.</summary>
     public double ShapeFloor { get; init; } = 0.2;
 
+    /// <summary>Smallest record of the level break.</summary>
     public double LevelFloor { get; init; } = 0.05;
 
+    /// <summary>Smallest record of the daily-profile departure.</summary>
     public double SeasonFloor { get; init; } = 0.05;
 
     /// <summary>Largest novelty of one component, in ranges (so one huge event cannot silence a series for long).</summary>
