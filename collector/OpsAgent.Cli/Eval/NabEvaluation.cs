@@ -33,7 +33,16 @@ internal static class NabEvaluation
         {
             string name = names[k];
             var file = NabFormat.ReadDataFile(Path.Combine(dataDir, name), name);
-            var windows = NabScorer.WindowsFromTimestamps(file.TimestampsMs, labels[name]);
+            IReadOnlyList<NabWindow> windows;
+            try
+            {
+                windows = NabScorer.WindowsFromTimestamps(file.TimestampsMs, labels[name]);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new NabInputException($"{labelsPath}: the windows of '{name}' are not usable ({ex.Message}); make them disjoint.", ex);
+            }
+
             var scores = Detect(file.TimestampsMs, file.Values);
             WriteResults(outDir, file, scores, windows);
             series[k] = new NabSeries(name, scores, windows);

@@ -97,6 +97,21 @@ public sealed class EvalNabCommandTests : IDisposable
     }
 
     [Fact]
+    public void EvalNab_OverlappingWindows_ErrorNamesLabelsFileAndEntry()
+    {
+        WriteSeries("a.csv", 100, i => i);
+        File.WriteAllText(Labels, $$"""
+            {"cat/a.csv": [["{{Timestamp(10)}}", "{{Timestamp(30)}}"], ["{{Timestamp(20)}}", "{{Timestamp(40)}}"]]}
+            """);
+
+        var (exit, _, stderr) = Invoke("eval", "nab", "--data", Data, "--labels", Labels, "--out", Out);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("labels.json", stderr, StringComparison.Ordinal);
+        Assert.Contains("cat/a.csv", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EvalNab_BadJson_ErrorNamesLabelsFileAndLine()
     {
         File.WriteAllText(Labels, "{\n  \"cat/x.csv\": [\n}");
