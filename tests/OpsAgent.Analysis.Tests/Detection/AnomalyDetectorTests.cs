@@ -104,6 +104,22 @@ public sealed class AnomalyDetectorTests
     }
 
     [Fact]
+    public void Update_MetricFreezes_ScoresTheFreezeOnce()
+    {
+        // A jittery series whose source freezes for a day: no value or shape is new, only the stillness.
+        var values = SyntheticSeries.Seasonal(Samples, 50, 20, 2, seed: 12);
+        for (int i = Fault; i < Fault + SyntheticSeries.SamplesPerDay; i++)
+        {
+            values[i] = values[Fault - 1];
+        }
+
+        var scores = SyntheticSeries.Score(values);
+        int alarms = scores.Skip(Fault).Take(SyntheticSeries.SamplesPerDay).Count(s => s >= 0.5);
+
+        Assert.InRange(alarms, 1, 2);
+    }
+
+    [Fact]
     public void Update_ConstantSeries_AlwaysZero()
     {
         var values = Enumerable.Repeat(42.0, Samples).ToArray();
@@ -198,21 +214,42 @@ public sealed class AnomalyDetectorTests
         Assert.Equal(1, detector.Count);
     }
 
-    [Fact]
-    public void Restore_CheckpointMidStream_GivesIdenticalScores()
+    [Theory]
+    [InlineData(7)]      // before anything is learned
+    [InlineData(700)]    // mid-block, shapes and ranges learning
+    [InlineData(2003)]   // daily profile about to be trusted
+    [InlineData(3205)]   // inside a frozen stretch
+    [InlineData(3530)]   // inside a drift
+    public void Restore_CheckpointMidStream_GivesIdenticalScores(int at)
     {
+        // A series with every kind of event: a spike, a frozen stretch, a drift, a level shift.
         var values = SyntheticSeries.Seasonal(Samples, 50, 20, 3, seed: 8);
-        values[3500] += 80;
+        values[2500] += 80;
+        for (int i = 3100; i < 3300; i++)
+        {
+            values[i] = 42;
+        }
+
+        for (int i = 3400; i < 3700; i++)
+        {
+            values[i] += 0.3 * (i - 3400);
+        }
+
+        for (int i = 3700; i < Samples; i++)
+        {
+            values[i] += 200;
+        }
+
         var timestamps = SyntheticSeries.Timestamps(Samples);
         var original = new AnomalyDetector();
-        for (int i = 0; i < 2003; i++)
+        for (int i = 0; i < at; i++)
         {
             original.Update(timestamps[i], values[i]);
         }
 
         var restored = AnomalyDetector.Restore(original.Checkpoint());
 
-        for (int i = 2003; i < Samples; i++)
+        for (int i = at; i < Samples; i++)
         {
             Assert.Equal(original.Update(timestamps[i], values[i]), restored.Update(timestamps[i], values[i]));
         }
