@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OpsAgent.Cli.Agents;
+using OpsAgent.Cli.Eval;
 using OpsAgent.Cli.Invocation;
 using OpsAgent.Cli.Metrics;
 using OpsAgent.Cli.Quickstart;
@@ -18,5 +19,6 @@ internal static class CommandCatalog
         AgentsCommand.Create,
         MetricsCommand.Create,
         QuickstartCommand.Create,
+        EvalCommand.Create,
     ];
 }
