@@ -218,18 +218,19 @@ internal sealed partial class SqliteTelemetryStore
             if (request.Series is { } resolved)
             {
                 int stored = 0;
-                var ids = new ulong[resolved.Length];
+                ulong[]? ids = _observers.Length > 0 ? new ulong[resolved.Length] : null;
                 for (int i = 0; i < resolved.Length; i++)
                 {
                     if (resolved[i] is { } series)
                     {
-                        ids[i] = series.Id;
+                        ids?[i] = series.Id;
                         stored += Math.Min(request.Batch.Metrics[i].TimestampsUnixMs.Count, request.Batch.Metrics[i].Values.Count);
                     }
                 }
 
+                request.Series = null; // let the series array go with the request
                 request.Completion.TrySetResult(new AppendResult(AppendStatus.Stored, stored));
-                if (_observers.Length > 0)
+                if (ids is not null)
                 {
                     var committed = new CommittedBatch(request.AgentId, request.Batch, ids);
                     foreach (ObserverPump pump in _observers)

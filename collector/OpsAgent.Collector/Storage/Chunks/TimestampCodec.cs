@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace OpsAgent.Collector.Storage.Chunks;
 
 /// <summary>
@@ -24,7 +26,20 @@ internal static class TimestampCodec
             return Regular;
         }
 
-        long[] deltas = new long[n - 1];
+        long[] rented = ArrayPool<long>.Shared.Rent(n - 1);
+        try
+        {
+            return Encode(timestamps, rented.AsSpan(0, n - 1), writer);
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(rented);
+        }
+    }
+
+    private static byte Encode(ReadOnlySpan<long> timestamps, Span<long> deltas, ByteWriter writer)
+    {
+        int n = timestamps.Length;
         bool regular = true;
         for (int i = 1; i < n; i++)
         {
