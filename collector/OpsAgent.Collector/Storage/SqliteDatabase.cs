@@ -16,6 +16,9 @@ namespace OpsAgent.Collector.Storage;
 /// </remarks>
 internal sealed partial class SqliteDatabase
 {
+    /// <summary>Page size of a new database file.</summary>
+    internal const int PageSize = 16384;
+
     private readonly StorageOptions _options;
     private readonly IReadOnlyList<SchemaMigration> _migrations;
     private readonly ILogger<SqliteDatabase> _logger;
@@ -73,7 +76,10 @@ internal sealed partial class SqliteDatabase
             {
                 using var connection = new SqliteConnection(connectionString);
                 connection.Open();
-                Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL;"); // takes effect on a new file only
+                // Both take effect on a new file only. Larger pages waste less of each page on the tail of a
+                // half-kilobyte chunk that no longer fits (measured: 12% of chunk pages unused at 4 KiB, see
+                // the storage benchmarks), and chunks are appended in rowid order, which large pages suit.
+                Execute(connection, $"PRAGMA page_size = {PageSize}; PRAGMA auto_vacuum = INCREMENTAL;");
                 string mode = Scalar<string>(connection, "PRAGMA journal_mode = WAL;") ?? "";
                 if (!mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
                 {
