@@ -87,14 +87,18 @@ internal sealed partial class SqliteDatabase
                         $"The database '{path}' cannot use write-ahead logging (journal_mode is '{mode}'). Put the data directory on a local file system that supports shared memory.");
                 }
 
-                string check = Scalar<string>(connection, "PRAGMA quick_check(1);") ?? "";
-                if (!check.Equals("ok", StringComparison.OrdinalIgnoreCase))
-                {
-                    throw new StorageUnavailableException(
-                        $"The database '{path}' is damaged (quick_check: {check}). Stop the collector, move the file aside and restore it from a backup, or start with an empty data directory.");
-                }
+                // Reading the schema proves the header and schema pages are sound without scanning the file
+                // (quick_check would read every page, minutes on a large store, at every start). Damage in data
+                // pages surfaces as errors on the records concerned, which are logged and quarantined.
+                Scalar<long>(connection, "SELECT count(*) FROM sqlite_schema;");
 
                 ApplyMigrations(connection);
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode is 11 or 26) // SQLITE_CORRUPT, SQLITE_NOTADB
+            {
+                throw new StorageUnavailableException(
+                    $"The database '{path}' is damaged or is not an SQLite database ({ex.Message}). Stop the collector, move the file aside and restore it from a backup, or start with an empty data directory.",
+                    ex);
             }
             catch (SqliteException ex)
             {
