@@ -69,6 +69,28 @@ public sealed class SqliteTelemetryStoreLifecycleTests
     }
 
     [Fact]
+    public async Task RunMaintenanceAsync_SeriesPastAllRetention_IsForgottenAndCanReturn()
+    {
+        await using var harness = new StoreHarness(o =>
+        {
+            o.Retention = TimeSpan.FromHours(2);
+            o.DownsampledRetention = TimeSpan.FromHours(4);
+        });
+        SqliteTelemetryStore store = await harness.OpenAsync();
+        await store.AppendAsync("a", Batch(1, Series("gone", [T0], [1]), Series("kept", [T0], [1])), Deadline);
+        harness.Time.Advance(TimeSpan.FromHours(7));
+        await store.AppendAsync("a", Batch(2, Series("kept", [T0 + (7 * 3_600_000)], [2])), Deadline);
+
+        await store.RunMaintenanceAsync(Deadline);
+
+        Assert.Equal(["kept"], store.ListSeries(new SeriesSelector(null, null, []), 10).Series.Select(s => s.Name));
+        Assert.Equal(1L, harness.Sql<long>("SELECT count(*) FROM series;"));
+        await store.AppendAsync("a", Batch(3, Series("gone", [T0 + (7 * 3_600_000)], [3])), Deadline);
+        await harness.ReopenAsync(clean: false);
+        Assert.Equal([3.0], Assert.Single(harness.Store.Query(Raw("gone", T0, T0 + (8 * 3_600_000))).Series).Values);
+    }
+
+    [Fact]
     public async Task AppendAsync_SameNameDifferentLabels_CreatesSeparateSeries()
     {
         await using var harness = new StoreHarness();
