@@ -56,14 +56,30 @@ internal sealed partial class SqliteTelemetryStore
                 continue;
             }
 
-            if (group.Count > 0)
+            try
             {
-                CommitGroup(group);
-            }
+                if (group.Count > 0)
+                {
+                    CommitGroup(group);
+                }
 
-            if (control is not null)
+                if (control is not null)
+                {
+                    RunControl(control);
+                }
+            }
+            catch (Exception ex)
             {
-                RunControl(control);
+                // A bug must not kill the writer: every later append would wait forever. Fail this group (its
+                // agents resend), reload the state from the database, and go on.
+                LogWriterFault(_logger, ex);
+                _needsRecovery = true;
+                foreach (AppendRequest request in group)
+                {
+                    request.Completion.TrySetException(ex);
+                }
+
+                control?.Completion.TrySetException(ex);
             }
         }
     }

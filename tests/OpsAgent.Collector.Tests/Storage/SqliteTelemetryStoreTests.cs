@@ -360,6 +360,41 @@ public sealed class SqliteTelemetryStoreTests
         observer.Release.SetResult();
     }
 
+    [Fact]
+    public async Task AppendAsync_CommitFails_ReportsFailureStoresNothingAndRecovers()
+    {
+        await using var harness = new StoreHarness();
+        var sink = new FailingSink();
+        harness.AddSink(sink);
+        SqliteTelemetryStore store = await harness.OpenAsync();
+        await store.AppendAsync("a", Batch(1, Series("m", [T0], [1])), Deadline);
+
+        sink.Fail = true;
+        var error = await Assert.ThrowsAsync<StorageUnavailableException>(
+            async () => await store.AppendAsync("a", Batch(2, Series("m", [T0 + 1000], [2]), Series("new", [T0], [9])), Deadline));
+        sink.Fail = false;
+        AppendResult retried = await store.AppendAsync("a", Batch(2, Series("m", [T0 + 1000], [2]), Series("new", [T0], [9])), Deadline);
+
+        Assert.Contains("will resend", error.Message, StringComparison.Ordinal);
+        Assert.Equal(AppendStatus.Stored, retried.Status); // the failed attempt left no exactly-once record behind
+        Assert.Equal([1.0, 2], Assert.Single(store.Query(Raw("m", T0, T0 + 5000)).Series).Values);
+        Assert.Equal([9.0], Assert.Single(store.Query(Raw("new", T0, T0 + 5000)).Series).Values);
+        Assert.Equal(1, harness.Counters.CommitFailures);
+    }
+
+    private sealed class FailingSink : IBatchSink
+    {
+        public bool Fail { get; set; }
+
+        public void Write(BatchSinkContext context, TelemetryBatch batch)
+        {
+            if (Fail)
+            {
+                throw new IOException("simulated disk error");
+            }
+        }
+    }
+
     private sealed class StalledObserver : IIngestObserver
     {
         private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
