@@ -16,6 +16,9 @@ namespace OpsAgent.Collector.Storage;
 /// </remarks>
 internal sealed partial class SqliteDatabase
 {
+    /// <summary>Page size of a new database file.</summary>
+    internal const int PageSize = 16384;
+
     private readonly StorageOptions _options;
     private readonly IReadOnlyList<SchemaMigration> _migrations;
     private readonly ILogger<SqliteDatabase> _logger;
@@ -73,7 +76,10 @@ internal sealed partial class SqliteDatabase
             {
                 using var connection = new SqliteConnection(connectionString);
                 connection.Open();
-                Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL;"); // takes effect on a new file only
+                // Both take effect on a new file only. Larger pages waste less of each page on the tail of a
+                // half-kilobyte chunk that no longer fits (measured: 12% of chunk pages unused at 4 KiB, see
+                // the storage benchmarks), and chunks are appended in rowid order, which large pages suit.
+                Execute(connection, $"PRAGMA page_size = {PageSize}; PRAGMA auto_vacuum = INCREMENTAL;");
                 string mode = Scalar<string>(connection, "PRAGMA journal_mode = WAL;") ?? "";
                 if (!mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
                 {
@@ -81,14 +87,18 @@ internal sealed partial class SqliteDatabase
                         $"The database '{path}' cannot use write-ahead logging (journal_mode is '{mode}'). Put the data directory on a local file system that supports shared memory.");
                 }
 
-                string check = Scalar<string>(connection, "PRAGMA quick_check(1);") ?? "";
-                if (!check.Equals("ok", StringComparison.OrdinalIgnoreCase))
-                {
-                    throw new StorageUnavailableException(
-                        $"The database '{path}' is damaged (quick_check: {check}). Stop the collector, move the file aside and restore it from a backup, or start with an empty data directory.");
-                }
+                // Reading the schema proves the header and schema pages are sound without scanning the file
+                // (quick_check would read every page, minutes on a large store, at every start). Damage in data
+                // pages surfaces as errors on the records concerned, which are logged and quarantined.
+                Scalar<long>(connection, "SELECT count(*) FROM sqlite_schema;");
 
                 ApplyMigrations(connection);
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode is 11 or 26) // SQLITE_CORRUPT, SQLITE_NOTADB
+            {
+                throw new StorageUnavailableException(
+                    $"The database '{path}' is damaged or is not an SQLite database ({ex.Message}). Stop the collector, move the file aside and restore it from a backup, or start with an empty data directory.",
+                    ex);
             }
             catch (SqliteException ex)
             {

@@ -36,6 +36,12 @@ internal sealed partial class SqliteTelemetryStore
     [LoggerMessage(EventId = 1020, Level = LogLevel.Information, Message = "Retention deleted {Chunks} chunks with samples before {Cutoff:u}")]
     private static partial void LogRetention(ILogger logger, long chunks, DateTimeOffset cutoff);
 
+    [LoggerMessage(EventId = 1022, Level = LogLevel.Information, Message = "Forgot {Series} series whose last sample is before {Cutoff:u} (past the downsampled retention)")]
+    private static partial void LogSeriesExpired(ILogger logger, int series, DateTimeOffset cutoff);
+
+    [LoggerMessage(EventId = 1023, Level = LogLevel.Critical, Message = "The telemetry store's writer hit an unexpected error; the batches of this commit were not stored (their agents resend them) and the store reloads its state")]
+    private static partial void LogWriterFault(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 1021, Level = LogLevel.Error, Message = "A rollup of series {SeriesId} is corrupt and was skipped")]
     private static partial void LogCorruptRollup(ILogger logger, Exception exception, ulong seriesId);
 }

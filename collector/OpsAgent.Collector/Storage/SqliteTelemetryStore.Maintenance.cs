@@ -18,6 +18,66 @@ internal sealed partial class SqliteTelemetryStore
         ApplyRetention(now);
         BuildRollups(now);
         ApplyRollupRetention(now);
+        ForgetExpiredSeries(now);
+    }
+
+    /// <summary>
+    /// Removes series that have no data left at all (their last sample is older than the downsampled retention):
+    /// short-lived series (a container, a process, a removed disk) would otherwise stay in memory forever.
+    /// </summary>
+    private void ForgetExpiredSeries(long now)
+    {
+        long cutoff = SeriesState.WindowOf(now - (long)_options.DownsampledRetention.TotalMilliseconds);
+        var expired = new List<SeriesState>();
+        foreach (SeriesState series in _seriesList)
+        {
+            lock (series.Sync)
+            {
+                if (series.FirstMs <= series.LastMs && series.LastMs < cutoff && series.HeadCount == 0 && series.Pending is null)
+                {
+                    expired.Add(series);
+                }
+            }
+        }
+
+        if (expired.Count == 0)
+        {
+            return;
+        }
+
+        RunInTransaction(transaction =>
+        {
+            using SqliteCommand delete = _writer!.CreateCommand();
+            delete.Transaction = transaction;
+            delete.CommandText = """
+                DELETE FROM chunks WHERE series_id = $s;
+                DELETE FROM rollups WHERE series_id = $s;
+                DELETE FROM heads WHERE series_id = $s;
+                DELETE FROM series WHERE series_id = $s;
+                """;
+            SqliteParameter id = delete.Parameters.Add("$s", SqliteType.Integer);
+            foreach (SeriesState series in expired)
+            {
+                id.Value = (long)series.Id;
+                delete.ExecuteNonQuery();
+            }
+        });
+        var gone = new HashSet<SeriesState>(expired);
+        foreach (SeriesState series in expired)
+        {
+            _seriesByKey.Remove(new SeriesKey(series.Agent.AgentKey, series.Name, series.Labels));
+            _seriesById.TryRemove(series.Id, out _);
+        }
+
+        _seriesList.RemoveAll(gone.Contains);
+        for (int i = 0; i < _seriesList.Count; i++)
+        {
+            _seriesList[i].Index = i;
+        }
+
+        // The checkpoint cursor indexes the list that just shrank: restart the round so no series is skipped.
+        StartRound(now);
+        LogSeriesExpired(_logger, expired.Count, DateTimeOffset.FromUnixTimeMilliseconds(cutoff));
     }
 
     /// <summary>

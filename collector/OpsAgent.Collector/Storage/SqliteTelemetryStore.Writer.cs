@@ -56,14 +56,30 @@ internal sealed partial class SqliteTelemetryStore
                 continue;
             }
 
-            if (group.Count > 0)
+            try
             {
-                CommitGroup(group);
-            }
+                if (group.Count > 0)
+                {
+                    CommitGroup(group);
+                }
 
-            if (control is not null)
+                if (control is not null)
+                {
+                    RunControl(control);
+                }
+            }
+            catch (Exception ex)
             {
-                RunControl(control);
+                // A bug must not kill the writer: every later append would wait forever. Fail this group (its
+                // agents resend), reload the state from the database, and go on.
+                LogWriterFault(_logger, ex);
+                _needsRecovery = true;
+                foreach (AppendRequest request in group)
+                {
+                    request.Completion.TrySetException(ex);
+                }
+
+                control?.Completion.TrySetException(ex);
             }
         }
     }
@@ -218,18 +234,19 @@ internal sealed partial class SqliteTelemetryStore
             if (request.Series is { } resolved)
             {
                 int stored = 0;
-                var ids = new ulong[resolved.Length];
+                ulong[]? ids = _observers.Length > 0 ? new ulong[resolved.Length] : null;
                 for (int i = 0; i < resolved.Length; i++)
                 {
                     if (resolved[i] is { } series)
                     {
-                        ids[i] = series.Id;
+                        ids?[i] = series.Id;
                         stored += Math.Min(request.Batch.Metrics[i].TimestampsUnixMs.Count, request.Batch.Metrics[i].Values.Count);
                     }
                 }
 
+                request.Series = null; // let the series array go with the request
                 request.Completion.TrySetResult(new AppendResult(AppendStatus.Stored, stored));
-                if (_observers.Length > 0)
+                if (ids is not null)
                 {
                     var committed = new CommittedBatch(request.AgentId, request.Batch, ids);
                     foreach (ObserverPump pump in _observers)

@@ -6,6 +6,7 @@ namespace OpsAgent.Collector.Storage;
 /// <summary>The writer's prepared statements, created once per connection and reused for every commit.</summary>
 internal sealed class WriterCommands : IDisposable
 {
+    private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insertWal;
     private readonly SqliteCommand _insertChunk;
     private readonly SqliteCommand _upsertHead;
@@ -18,7 +19,8 @@ internal sealed class WriterCommands : IDisposable
 
     public WriterCommands(SqliteConnection connection)
     {
-        _insertWal = Prepare(connection, "INSERT INTO wal (data) VALUES ($data) RETURNING wal_id;", "$data");
+        _connection = connection;
+        _insertWal = Prepare(connection, "INSERT INTO wal (data) VALUES (zeroblob($length)) RETURNING wal_id;", "$length");
         _insertChunk = Prepare(
             connection,
             "INSERT INTO chunks (series_id, start_ms, end_ms, samples, data) VALUES ($s, $start, $end, $n, $data) RETURNING chunk_id;",
@@ -45,11 +47,19 @@ internal sealed class WriterCommands : IDisposable
             "$k", "$v");
     }
 
+    /// <summary>
+    /// Inserts a write-ahead record. The blob is written through SQLite's incremental blob I/O from the reused
+    /// buffer: a record holds a whole group commit (megabytes at full rate), and copying it into a fresh array per
+    /// commit would put it on the large object heap and trigger full garbage collections.
+    /// </summary>
     public long InsertWal(SqliteTransaction transaction, ReadOnlySpan<byte> data)
     {
         _insertWal.Transaction = transaction;
-        _insertWal.Parameters[0].Value = data.ToArray();
-        return (long)_insertWal.ExecuteScalar()!;
+        _insertWal.Parameters[0].Value = data.Length;
+        long walId = (long)_insertWal.ExecuteScalar()!;
+        using var blob = new SqliteBlob(_connection, "wal", "data", walId);
+        blob.Write(data);
+        return walId;
     }
 
     public long InsertChunk(SqliteTransaction transaction, ulong seriesId, long start, long end, int samples, ReadOnlySpan<byte> data)

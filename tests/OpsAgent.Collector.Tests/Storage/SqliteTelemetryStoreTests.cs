@@ -276,7 +276,7 @@ public sealed class SqliteTelemetryStoreTests
         var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => harness.OpenAsync());
 
         Assert.Contains(harness.Options.DatabasePath, error.Message, StringComparison.Ordinal);
-        Assert.Contains("restore", error.Message + " restore", StringComparison.Ordinal);
+        Assert.Contains("restore it from a backup", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -323,6 +323,91 @@ public sealed class SqliteTelemetryStoreTests
         Assert.Equal("a", committed.AgentId);
         Assert.Equal(2, committed.SeriesIds.Length);
         Assert.All(committed.SeriesIds, id => Assert.NotEqual(0UL, id));
+    }
+
+    [Fact]
+    public async Task StartAsync_CorruptHeadSnapshot_QuarantinesItAndKeepsTheRest()
+    {
+        await using var harness = new StoreHarness();
+        SqliteTelemetryStore store = await harness.OpenAsync();
+        await store.AppendAsync("a", Batch(1, Series("m", [T0], [1]), Series("n", [T0], [2])), Deadline);
+        await harness.ReopenAsync(clean: true);
+        await harness.Store.StopAsync(Deadline);
+        harness.Sql<long>("UPDATE heads SET data = x'00112233445566' WHERE series_id = (SELECT min(series_id) FROM series);");
+
+        await harness.OpenAsync();
+
+        Assert.Empty(Assert.Single(harness.Store.Query(Raw("m", T0, T0 + 1000)).Series).Values);
+        Assert.Equal([2.0], Assert.Single(harness.Store.Query(Raw("n", T0, T0 + 1000)).Series).Values);
+        Assert.Equal(1L, harness.Sql<long>("SELECT count(*) FROM quarantine WHERE kind = 'head';"));
+        Assert.Equal(1, harness.Counters.CorruptRecords);
+    }
+
+    [Fact]
+    public async Task AppendAsync_ObserverStalled_DropsAndCountsInsteadOfBlockingTheWriter()
+    {
+        await using var harness = new StoreHarness(o => o.ObserverQueueCapacity = 1);
+        var observer = new StalledObserver();
+        SqliteTelemetryStore store = await harness.OpenAsync([observer]);
+
+        for (ulong s = 1; s <= 5; s++)
+        {
+            await store.AppendAsync("a", Batch(s, Series("m", [T0 + (long)s], [s])), Deadline); // completes: the writer never waits
+        }
+
+        await observer.Entered.WaitAsync(Deadline);
+        Assert.True(harness.Counters.ObserverDrops >= 3, $"{harness.Counters.ObserverDrops} drops");
+        observer.Release.SetResult();
+    }
+
+    [Fact]
+    public async Task AppendAsync_CommitFails_ReportsFailureStoresNothingAndRecovers()
+    {
+        await using var harness = new StoreHarness();
+        var sink = new FailingSink();
+        harness.AddSink(sink);
+        SqliteTelemetryStore store = await harness.OpenAsync();
+        await store.AppendAsync("a", Batch(1, Series("m", [T0], [1])), Deadline);
+
+        sink.Fail = true;
+        var error = await Assert.ThrowsAsync<StorageUnavailableException>(
+            async () => await store.AppendAsync("a", Batch(2, Series("m", [T0 + 1000], [2]), Series("new", [T0], [9])), Deadline));
+        sink.Fail = false;
+        AppendResult retried = await store.AppendAsync("a", Batch(2, Series("m", [T0 + 1000], [2]), Series("new", [T0], [9])), Deadline);
+
+        Assert.Contains("will resend", error.Message, StringComparison.Ordinal);
+        Assert.Equal(AppendStatus.Stored, retried.Status); // the failed attempt left no exactly-once record behind
+        Assert.Equal([1.0, 2], Assert.Single(store.Query(Raw("m", T0, T0 + 5000)).Series).Values);
+        Assert.Equal([9.0], Assert.Single(store.Query(Raw("new", T0, T0 + 5000)).Series).Values);
+        Assert.Equal(1, harness.Counters.CommitFailures);
+    }
+
+    private sealed class FailingSink : IBatchSink
+    {
+        public bool Fail { get; set; }
+
+        public void Write(BatchSinkContext context, TelemetryBatch batch)
+        {
+            if (Fail)
+            {
+                throw new IOException("simulated disk error");
+            }
+        }
+    }
+
+    private sealed class StalledObserver : IIngestObserver
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Entered => _entered.Task;
+
+        public async ValueTask OnCommittedAsync(CommittedBatch batch, CancellationToken cancellationToken)
+        {
+            _entered.TrySetResult();
+            await Release.Task.WaitAsync(cancellationToken);
+        }
     }
 
     private sealed class BlockingSink : IBatchSink

@@ -100,10 +100,20 @@ internal static class ChunkCodec
         long rawSize = 8L * values.Length;
         long xorSize = (XorFloatCodec.SizeInBits(values) + 7) >> 3;
         DecimalPlan? plan = DecimalCodec.Plan(values);
-        if (plan is not null && plan.Size <= xorSize && plan.Size <= rawSize)
+        if (plan is not null)
         {
-            DecimalCodec.Write(plan, values, writer);
-            return ValueDecimal;
+            try
+            {
+                if (plan.Size <= xorSize && plan.Size <= rawSize)
+                {
+                    DecimalCodec.Write(plan, values, writer);
+                    return ValueDecimal;
+                }
+            }
+            finally
+            {
+                DecimalCodec.Release(plan);
+            }
         }
 
         if (xorSize <= rawSize)

@@ -52,8 +52,8 @@ internal static class DecimalCodec
         DecimalPlan? best = null;
         if (failures <= n / 2)
         {
-            long[] ints = new long[n];
-            long[] scratch = new long[n];
+            long[] work = ArrayPool<long>.Shared.Rent(n);
+            long[] scratch = ArrayPool<long>.Shared.Rent(n);
             int covered = 0;
             for (int e = 0; e <= MaxExponent; e++)
             {
@@ -69,13 +69,17 @@ internal static class DecimalCodec
                     continue;
                 }
 
-                DecimalPlan candidate = Evaluate(values, minimal.AsSpan(0, n), e, ints, scratch);
+                DecimalPlan candidate = Evaluate(values, minimal.AsSpan(0, n), e, work, scratch);
                 if (best is null || candidate.Size < best.Size)
                 {
+                    // Keep the better plan's integers; evaluate the next candidate into the other buffer.
+                    work = best?.Integers ?? ArrayPool<long>.Shared.Rent(n);
                     best = candidate;
-                    ints = new long[n];
                 }
             }
+
+            ArrayPool<long>.Shared.Return(work);
+            ArrayPool<long>.Shared.Return(scratch);
         }
 
         ArrayPool<int>.Shared.Return(minimal);
@@ -97,28 +101,35 @@ internal static class DecimalCodec
             }
         }
 
+        int n = values.Length;
         long[] ints = plan.Integers;
+        long[] scratch = ArrayPool<long>.Shared.Rent(n);
         writer.WriteByte((byte)plan.Order);
         switch (plan.Order)
         {
             case 0:
-                PackedInts.Write(writer, ints);
+                PackedInts.Write(writer, ints.AsSpan(0, n));
                 break;
             case 1:
                 writer.WriteVarInt(ints[0]);
-                PackedInts.Write(writer, Differences(ints, 1));
+                PackedInts.Write(writer, Differences(ints, n, 1, scratch));
                 break;
             default:
                 writer.WriteVarInt(ints[0]);
-                if (ints.Length > 1)
+                if (n > 1)
                 {
                     writer.WriteVarInt(ints[1] - ints[0]);
                 }
 
-                PackedInts.Write(writer, Differences(ints, 2));
+                PackedInts.Write(writer, Differences(ints, n, 2, scratch));
                 break;
         }
+
+        ArrayPool<long>.Shared.Return(scratch);
     }
+
+    /// <summary>Returns the plan's pooled buffer; the plan must not be used afterwards.</summary>
+    public static void Release(DecimalPlan plan) => ArrayPool<long>.Shared.Return(plan.Integers);
 
     public static void Decode(ref ByteReader reader, Span<double> destination)
     {
@@ -269,7 +280,7 @@ internal static class DecimalCodec
         if (exceptions is not null && exceptions[0])
         {
             // Seed the first slot from the first regular value so leading exceptions cost no width either.
-            int firstRegular = Array.IndexOf(exceptions, false);
+            int firstRegular = Array.IndexOf(exceptions, false, 0, n);
             long seed = firstRegular >= 0 ? ints[firstRegular] : 0;
             for (int i = 0; i < n && exceptions[i]; i++)
             {
@@ -278,21 +289,18 @@ internal static class DecimalCodec
         }
 
         int header = 1 + VarInt.Size((ulong)exceptionCount) + exceptionBytes + 1;
-        int size0 = PackedInts.Size(ints);
-        int size1 = VarInt.Size(VarInt.ZigZag(ints[0])) + PackedInts.Size(Differences(ints, 1, scratch));
+        int size0 = PackedInts.Size(ints.AsSpan(0, n));
+        int size1 = VarInt.Size(VarInt.ZigZag(ints[0])) + PackedInts.Size(Differences(ints, n, 1, scratch));
         int size2 = n > 1
-            ? VarInt.Size(VarInt.ZigZag(ints[0])) + VarInt.Size(VarInt.ZigZag(ints[1] - ints[0])) + PackedInts.Size(Differences(ints, 2, scratch))
+            ? VarInt.Size(VarInt.ZigZag(ints[0])) + VarInt.Size(VarInt.ZigZag(ints[1] - ints[0])) + PackedInts.Size(Differences(ints, n, 2, scratch))
             : int.MaxValue;
         int order = size0 <= size1 && size0 <= size2 ? 0 : size1 <= size2 ? 1 : 2;
         int size = header + Math.Min(size0, Math.Min(size1, size2));
         return new DecimalPlan(exponent, ints, exceptions, exceptionCount, order, size);
     }
 
-    private static long[] Differences(long[] ints, int order) => Differences(ints, order, new long[ints.Length]).ToArray();
-
-    private static ReadOnlySpan<long> Differences(long[] ints, int order, long[] scratch)
+    private static ReadOnlySpan<long> Differences(long[] ints, int n, int order, long[] scratch)
     {
-        int n = ints.Length;
         if (order == 1)
         {
             for (int i = 1; i < n; i++)

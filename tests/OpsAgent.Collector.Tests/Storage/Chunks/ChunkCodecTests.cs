@@ -102,6 +102,18 @@ public sealed class ChunkCodecTests
     }
 
     [Fact]
+    public void Encode_JitteredTimestamps_TakesThreeBitsPerSample()
+    {
+        // ±3 ms of timer jitter around a 1 s grid: 7 possible offsets, so 3 bits each plus block headers.
+        var random = new Random(7);
+        long[] timestamps = [.. Enumerable.Range(0, 480).Select(i => 1_772_366_400_000 + (i * 1000L) + random.Next(-3, 4))];
+        byte[] chunk = ChunkCodec.Encode(timestamps, [.. Enumerable.Repeat(5.0, 480)]);
+
+        Assert.True(chunk.Length <= 480 * 3 / 8 + 40, $"{chunk.Length} bytes");
+        Assert.Equal(timestamps, ChunkCodec.Decode(chunk).Timestamps);
+    }
+
+    [Fact]
     public void Decode_FlippedBit_ThrowsChunkFormatException()
     {
         (long[] timestamps, double[] values) = HostMetricData.Generate(0, 100, seed: 1);
