@@ -118,27 +118,11 @@ internal static class CollectorHost
         }
     }
 
-    private static IResult WriteMetrics(CollectorMetrics metrics, ITelemetryStore store, ConnectionRegistry connections)
+    private static IResult WriteMetrics(CollectorMetrics metrics, ITelemetryStore store, StoreCounters counters, ConnectionRegistry connections)
     {
         var writer = new PrometheusTextWriter();
         metrics.WriteTo(writer);
-        StoreStatistics stats = store.GetStatistics();
-        writer.Header("opsagent_collector_agents_connected", "gauge", "Agents with an open stream.");
-        writer.Sample("opsagent_collector_agents_connected", connections.Count);
-        writer.Header("opsagent_store_series", "gauge", "Series in the store.");
-        writer.Sample("opsagent_store_series", stats.Series);
-        writer.Header("opsagent_store_samples", "gauge", "Samples in the store.");
-        writer.Sample("opsagent_store_samples", stats.Samples);
-        writer.Header("opsagent_store_file_bytes", "gauge", "Size of the store's files on disk.");
-        writer.Sample("opsagent_store_file_bytes", stats.FileBytes);
-        writer.Header("opsagent_store_batches_total", "counter", "Batches durably stored.");
-        writer.Sample("opsagent_store_batches_total", stats.BatchesStored);
-        writer.Header("opsagent_store_duplicates_total", "counter", "Batches dropped because their sequence number was already stored.");
-        writer.Sample("opsagent_store_duplicates_total", stats.DuplicatesDropped);
-        writer.Header("process_resident_memory_bytes", "gauge", "Resident memory of the collector process.");
-        writer.Sample("process_resident_memory_bytes", Environment.WorkingSet);
-        writer.Header("process_cpu_seconds_total", "counter", "CPU time used by the collector process.");
-        writer.Sample("process_cpu_seconds_total", Environment.CpuUsage.TotalTime.TotalSeconds);
+        StoreMetricsExporter.WriteTo(writer, store, counters, connections);
         return Results.Text(writer.ToString(), "text/plain; version=0.0.4; charset=utf-8");
     }
 
