@@ -414,9 +414,11 @@ uninstall_component() {
     if [[ "$SYSTEMD" == running ]]; then
         if systemctl is-active --quiet "$unit"; then
             systemctl stop "$unit"
+            note "Stopped $unit."
         fi
         if systemctl is-enabled --quiet "$unit" 2>/dev/null; then
             systemctl disable --quiet "$unit"
+            note "Disabled $unit."
         fi
     fi
     rm -f "$root$UNIT_DIR/$unit"

@@ -52,7 +52,7 @@ public sealed class SystemdUnitTests : IDisposable
     /// </summary>
     [Theory]
     [InlineData(AgentUnit, 2.7)]
-    [InlineData(CollectorUnit, 1.7)]
+    [InlineData(CollectorUnit, 1.5)]
     public async Task Units_SecurityExposure_StaysAtMost(string unit, double maxExposure)
     {
         await InstallWithSystemUnitsAsync();
