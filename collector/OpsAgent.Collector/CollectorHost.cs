@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Options;
 using OpsAgent.Collector.Admin;
 using OpsAgent.Collector.Configuration;
@@ -53,6 +54,16 @@ internal static class CollectorHost
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Services.AddSystemd();
+        if (!SystemdHelpers.IsSystemdService() && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NOTIFY_SOCKET")))
+        {
+            // AddSystemd() (version 10) recognises systemd only as the parent process, read from /proc/PPID/comm, which a
+            // unit with ProtectProc=invisible and a non-root User= cannot read; a supervisor that is not the parent (a
+            // container manager, the end-to-end tests) also passes NOTIFY_SOCKET. Either way a Type=notify unit would wait
+            // for a READY=1 that never comes and be killed at TimeoutStartSec=. Version 11 does this itself.
+            builder.Services.AddSingleton<ISystemdNotifier, SystemdNotifier>();
+            builder.Services.AddSingleton<IHostLifetime, SystemdLifetime>();
+        }
+
         builder.Services.AddWindowsService(o => o.ServiceName = "OpsAgentCollector");
 
         builder.Services.AddCollector(builder.Configuration, configFile);
