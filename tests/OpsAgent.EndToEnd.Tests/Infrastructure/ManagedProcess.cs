@@ -134,6 +134,8 @@ internal sealed class ManagedProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Shown with the test's result when it fails: what each process said is usually the diagnosis.
+        TestContext.Current.TestOutputHelper?.WriteLine(ToString());
         if (!HasExited)
         {
             try
