@@ -83,10 +83,21 @@ internal static partial class Program
         }
     }
 
+    [System.Runtime.Versioning.SupportedOSPlatform("windows")]
+    private static void AddEventLog(ILoggingBuilder builder) => builder.AddEventLog(o => o.SourceName = "OpsAgent.Agent");
+
     private static int ReportStartupFailure(string message, int exitCode)
     {
         // The host (and its logging) may not exist yet; a minimal console logger gets the message to journald / the console.
-        using (ILoggerFactory factory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)))
+        using (ILoggerFactory factory = LoggerFactory.Create(b =>
+        {
+            b.AddSimpleConsole(o => o.SingleLine = true);
+            if (OperatingSystem.IsWindows())
+            {
+                // A Windows service has no console: the Event Log is where an admin looks.
+                AddEventLog(b);
+            }
+        }))
         {
             LogStartupFailure(factory.CreateLogger("OpsAgent.Agent"), message, exitCode);
         }

@@ -83,9 +83,20 @@ internal static partial class Program
         }
     }
 
+    [System.Runtime.Versioning.SupportedOSPlatform("windows")]
+    private static void AddEventLog(ILoggingBuilder builder) => builder.AddEventLog(o => o.SourceName = "OpsAgent.Collector");
+
     private static int ReportStartupFailure(string message, int exitCode)
     {
-        using (ILoggerFactory factory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)))
+        using (ILoggerFactory factory = LoggerFactory.Create(b =>
+        {
+            b.AddSimpleConsole(o => o.SingleLine = true);
+            if (OperatingSystem.IsWindows())
+            {
+                // A Windows service has no console: the Event Log is where an admin looks.
+                AddEventLog(b);
+            }
+        }))
         {
             LogStartupFailure(factory.CreateLogger("OpsAgent.Collector"), message, exitCode);
         }
