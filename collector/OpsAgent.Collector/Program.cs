@@ -43,7 +43,7 @@ internal static partial class Program
             catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
                 return ReportStartupFailure(
-                    $"A listener could not bind: {ex.Message}. Another process (maybe another collector) uses the port; stop it or change Collector:Endpoints.",
+                    $"A listener could not bind: {ex.Message.TrimEnd('.')}. Another process (maybe another collector) uses the port; stop it or change Collector:Endpoints.",
                     ExitFatal);
             }
         }

@@ -37,22 +37,29 @@ public sealed class SystemdNotifyTests : IDisposable
     public async Task Collector_NotifySocketSet_SendsReadyOnlyOnceServingThenStoppingOnSigterm()
     {
         using var notify = new NotifySocket(Path.Combine(_dir.Path, "notify.sock"));
-        int metricsPort = FreePorts.Next();
         string config = Path.Combine(_dir.Path, "collector.json");
         await File.WriteAllTextAsync(config, "{}", TestContext.Current.CancellationToken);
 
         await using ManagedProcess collector = ManagedProcess.Start(
             "collector",
             Binaries.Collector,
-            ["--config", config, "--data-dir", _dir.Sub("data"), "--gateway", "http://127.0.0.1:0", "--admin", "http://127.0.0.1:0", "--metrics", $"http://127.0.0.1:{metricsPort}"],
+            ["--config", config, "--data-dir", _dir.Sub("data"), "--gateway", "http://127.0.0.1:0", "--admin", "http://127.0.0.1:0", "--metrics", "http://127.0.0.1:0"],
             new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Path });
 
         await notify.WaitForAsync("READY=1", StartTimeout, () => collector.ToString());
+        string endpointsFile = Path.Combine(_dir.Path, "data", "endpoints.json");
+        string metricsUrl = await Eventually.GetAsync(
+            async () => File.Exists(endpointsFile)
+                ? System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(endpointsFile)).RootElement.GetProperty("metrics").GetString()
+                : null,
+            TimeSpan.FromSeconds(10),
+            "the collector's endpoints.json",
+            () => collector.ToString());
 
         // Units ordered After= the collector start when it says READY=1: by then it must answer, on the first try.
         using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
         {
-            string health = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/healthz"), TestContext.Current.CancellationToken);
+            string health = await http.GetStringAsync(new Uri(metricsUrl + "/healthz"), TestContext.Current.CancellationToken);
             Assert.Equal("ok\n", health);
         }
 
