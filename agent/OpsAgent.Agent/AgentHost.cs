@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Options;
+using OpsAgent.Agent.Commands;
 using OpsAgent.Agent.Configuration;
 using OpsAgent.Agent.Identity;
 using OpsAgent.Agent.Outbox;
@@ -96,6 +97,8 @@ internal static class AgentHost
             sp.GetRequiredService<IOptions<HostMetricsOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IMetricSource, AgentSelfMetricSource>();
+
+        services.AddCommands(configuration);
 
         services.AddHostedService<MetricCollectionService>();
         services.AddHostedService<UplinkService>();
