@@ -76,7 +76,7 @@ internal static class PolicyLoader
         catch (JsonException ex)
         {
             string where = ex.LineNumber is { } line ? $" at line {line + 1}" : "";
-            target.Errors.Add($"Policy file {path}{where} ({ex.Path ?? "$"}): {ex.Message.Split(" Path:")[0]} " +
+            target.Errors.Add($"Policy file {path}{where} ({ex.Path ?? "$"}): {Describe(ex)} " +
                 "Check the key names and value types against the example in install/linux/policy.json.");
             return;
         }
@@ -89,5 +89,22 @@ internal static class PolicyLoader
 
         ActionPolicyValidator.Validate(policy, path, target.Errors);
         target.Policy = target.Errors.Count == 0 ? policy : null;
+    }
+
+    /// <summary>The serializer's message in the admin's terms: keys and kinds of value, not .NET types.</summary>
+    private static string Describe(JsonException ex)
+    {
+        string message = ex.Message.Split(" Path:")[0];
+        int unmapped = message.IndexOf(" could not be mapped to any .NET member", StringComparison.Ordinal);
+        if (unmapped >= 0)
+        {
+            return message[..unmapped].Replace("The JSON property", "The key", StringComparison.Ordinal) + " is not a known key here.";
+        }
+
+        return message
+            .Replace("System.Int32", "a whole number", StringComparison.Ordinal)
+            .Replace("System.Int64", "a whole number", StringComparison.Ordinal)
+            .Replace("System.Boolean", "true or false", StringComparison.Ordinal)
+            .Replace("System.String", "a string", StringComparison.Ordinal);
     }
 }
