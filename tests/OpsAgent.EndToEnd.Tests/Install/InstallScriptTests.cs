@@ -33,7 +33,7 @@ public sealed class InstallScriptTests : IDisposable
         Assert.Contains("systemd was not touched", result.StandardOutput, StringComparison.Ordinal);
         string[] expected =
         [
-            "/etc", "/etc/opsagent", "/etc/opsagent/agent.json", "/etc/opsagent/collector.json",
+            "/etc", "/etc/opsagent", "/etc/opsagent/agent.json", "/etc/opsagent/collector.json", "/etc/opsagent/policy.json",
             "/etc/systemd", "/etc/systemd/system",
             "/etc/systemd/system/opsagent-agent.service", "/etc/systemd/system/opsagent-collector.service",
             "/etc/sysusers.d", "/etc/sysusers.d/opsagent-collector.conf",
@@ -48,6 +48,7 @@ public sealed class InstallScriptTests : IDisposable
         AssertSameAsSource("opsagent-collector.service", "/etc/systemd/system/opsagent-collector.service");
         AssertSameAsSource("opsagent-collector.sysusers", "/etc/sysusers.d/opsagent-collector.conf");
         AssertSameAsSource("collector.json", "/etc/opsagent/collector.json");
+        AssertSameAsSource("policy.json", "/etc/opsagent/policy.json");
 
         // Both on one host: the agent reports to the local collector's gateway.
         string agentConfig = await File.ReadAllTextAsync(_staging.Path("/etc/opsagent/agent.json"), TestContext.Current.CancellationToken);
@@ -56,6 +57,9 @@ public sealed class InstallScriptTests : IDisposable
         // The agent's identity and the configuration (later: keys) are private; the collector's group may read its own.
         Assert.Equal(Mode0600, File.GetUnixFileMode(_staging.Path("/etc/opsagent/agent.json")));
         Assert.Equal(Mode0640, File.GetUnixFileMode(_staging.Path("/etc/opsagent/collector.json")));
+
+        // The policy holds no secret, but nobody but root may change it (the agent refuses a policy others can write).
+        Assert.Equal(Mode0600 | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(_staging.Path("/etc/opsagent/policy.json")));
         Assert.Equal(Mode0700, File.GetUnixFileMode(_staging.Path("/var/lib/opsagent")));
         Assert.Equal(Mode0750, File.GetUnixFileMode(_staging.Path("/var/lib/opsagent-collector")));
 
@@ -98,6 +102,10 @@ public sealed class InstallScriptTests : IDisposable
         string edited = (await File.ReadAllTextAsync(configPath, TestContext.Current.CancellationToken))
             .Replace("\"IntervalSeconds\": 10", "\"IntervalSeconds\": 30", StringComparison.Ordinal);
         await File.WriteAllTextAsync(configPath, edited, TestContext.Current.CancellationToken);
+        string policyPath = _staging.Path("/etc/opsagent/policy.json");
+        string policy = (await File.ReadAllTextAsync(policyPath, TestContext.Current.CancellationToken))
+            .Replace("\"Enabled\": true", "\"Enabled\": false", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(policyPath, policy, TestContext.Current.CancellationToken);
         string leftover = _staging.Path("/opt/opsagent/agent/FromAnOlderVersion.dll");
         await File.WriteAllTextAsync(leftover, "old", TestContext.Current.CancellationToken);
 
@@ -106,6 +114,8 @@ public sealed class InstallScriptTests : IDisposable
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Equal(edited, await File.ReadAllTextAsync(configPath, TestContext.Current.CancellationToken));
         Assert.Contains("Kept the existing /etc/opsagent/agent.json", second.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(policy, await File.ReadAllTextAsync(policyPath, TestContext.Current.CancellationToken));
+        Assert.Contains("Kept the existing /etc/opsagent/policy.json", second.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("--collector-url http://second.example.com:7400 was NOT applied", second.StandardError, StringComparison.Ordinal);
         Assert.False(File.Exists(leftover), "an upgrade replaces the program directory as a whole");
         AssertExecutable(_staging.Path("/opt/opsagent/agent/OpsAgent.Agent"));
@@ -125,7 +135,7 @@ public sealed class InstallScriptTests : IDisposable
         Assert.True(uninstall.ExitCode == 0, uninstall.ToString());
         Assert.Equal(
             ((string[])[
-                "/etc", "/etc/opsagent", "/etc/opsagent/agent.json", "/etc/opsagent/collector.json",
+                "/etc", "/etc/opsagent", "/etc/opsagent/agent.json", "/etc/opsagent/collector.json", "/etc/opsagent/policy.json",
                 "/etc/systemd", "/etc/systemd/system", "/etc/sysusers.d", "/opt",
                 "/var", "/var/lib", "/var/lib/opsagent", "/var/lib/opsagent/agent-id",
                 "/var/lib/opsagent-collector", "/var/lib/opsagent-collector/opsagent.db",
@@ -213,7 +223,7 @@ public sealed class InstallScriptTests : IDisposable
         await using ManagedProcess agent = ManagedProcess.Start(
             "installed agent",
             _staging.Path("/opt/opsagent/agent/OpsAgent.Agent.dll"),
-            ["--state-dir", _staging.Path("/var/lib/opsagent"), "--interval", "1"],
+            ["--state-dir", _staging.Path("/var/lib/opsagent"), "--interval", "1", "--Agent:Commands:PolicyFile=" + _staging.Path("/etc/opsagent/policy.json")],
             new Dictionary<string, string> { ["OPSAGENT_CONFIG"] = _staging.Path("/etc/opsagent/agent.json") });
 
         using GrpcChannel channel = GrpcChannel.ForAddress($"http://127.0.0.1:{adminPort}");
@@ -230,6 +240,8 @@ public sealed class InstallScriptTests : IDisposable
             () => collector + "\n" + agent);
 
         Assert.Equal(Environment.MachineName, connected.Hostname, ignoreCase: true);
+        // The shipped policy loads in the shipped program: the agent offers actions.
+        Assert.Contains("actions", connected.Capabilities);
         Assert.False(collector.HasExited, collector.ToString());
         Assert.False(agent.HasExited, agent.ToString());
     }
