@@ -21,14 +21,6 @@ internal sealed partial class LinuxCleanupDirectory : ICleanupDirectory
     private const int Enotdir = 20;
     private const int Eloop = 40;
 
-    private static readonly EnumerationOptions ListOptions = new()
-    {
-        RecurseSubdirectories = false,
-        IgnoreInaccessible = true,
-        AttributesToSkip = 0,
-        ReturnSpecialDirectories = false,
-    };
-
     private readonly SafeFileHandle _handle;
     private readonly string _fdPath;
 
@@ -58,7 +50,7 @@ internal sealed partial class LinuxCleanupDirectory : ICleanupDirectory
         return fd >= 0 ? new LinuxCleanupDirectory(new SafeFileHandle(fd, ownsHandle: true), path) : throw Problem(path, Marshal.GetLastPInvokeError());
     }
 
-    public IEnumerable<FileSystemInfo> Entries() => new DirectoryInfo(_fdPath).EnumerateFileSystemInfos("*", ListOptions);
+    public IEnumerable<FileSystemInfo> Entries() => new DirectoryInfo(_fdPath).EnumerateFileSystemInfos("*", DirectoryListing.OneLevel);
 
     public FileSystemInfo? Inspect(string name)
     {

@@ -7,14 +7,6 @@ namespace OpsAgent.Agent.Actions.Cleanup;
 /// </summary>
 internal sealed class PathCleanupDirectory : ICleanupDirectory
 {
-    private static readonly EnumerationOptions ListOptions = new()
-    {
-        RecurseSubdirectories = false,
-        IgnoreInaccessible = true,
-        AttributesToSkip = 0,
-        ReturnSpecialDirectories = false,
-    };
-
     private PathCleanupDirectory(string path)
     {
         Path = path;
@@ -28,7 +20,7 @@ internal sealed class PathCleanupDirectory : ICleanupDirectory
 
     public ICleanupDirectory OpenChild(string name) => new PathCleanupDirectory(Check(System.IO.Path.Join(Path, name)));
 
-    public IEnumerable<FileSystemInfo> Entries() => new DirectoryInfo(Path).EnumerateFileSystemInfos("*", ListOptions);
+    public IEnumerable<FileSystemInfo> Entries() => new DirectoryInfo(Path).EnumerateFileSystemInfos("*", DirectoryListing.OneLevel);
 
     public FileSystemInfo? Inspect(string name)
     {

@@ -11,14 +11,6 @@ internal static class DirectorySizer
 {
     public const long MaxEntries = 2_000_000;
 
-    private static readonly EnumerationOptions Listing = new()
-    {
-        RecurseSubdirectories = false,
-        IgnoreInaccessible = true,
-        AttributesToSkip = 0,
-        ReturnSpecialDirectories = false,
-    };
-
     private static readonly EnumerationOptions Tree = new()
     {
         RecurseSubdirectories = true,
@@ -34,7 +26,7 @@ internal static class DirectorySizer
         long examined = 0;
         bool hitLimit = false;
         int unreadable = 0;
-        foreach (FileSystemInfo child in new DirectoryInfo(directory).EnumerateFileSystemInfos("*", Listing))
+        foreach (FileSystemInfo child in new DirectoryInfo(directory).EnumerateFileSystemInfos("*", DirectoryListing.OneLevel))
         {
             cancellationToken.ThrowIfCancellationRequested();
             examined++;

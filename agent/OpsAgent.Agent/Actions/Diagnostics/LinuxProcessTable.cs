@@ -9,17 +9,9 @@ internal static class LinuxProcessTable
     /// <summary>USER_HZ, the unit of utime and stime: 100 on every Linux architecture the agent runs on.</summary>
     private const double TicksPerSecond = 100;
 
-    private static readonly EnumerationOptions Options = new()
-    {
-        RecurseSubdirectories = false,
-        IgnoreInaccessible = true,
-        AttributesToSkip = 0,
-        ReturnSpecialDirectories = false,
-    };
-
     public static Dictionary<int, ProcessSample> Read(string procRoot = "/proc")
     {
-        var pids = new FileSystemEnumerable<string>(procRoot, static (ref FileSystemEntry entry) => entry.FileName.ToString(), Options)
+        var pids = new FileSystemEnumerable<string>(procRoot, static (ref FileSystemEntry entry) => entry.FileName.ToString(), DirectoryListing.OneLevel)
         {
             ShouldIncludePredicate = static (ref FileSystemEntry entry) =>
                 entry.IsDirectory && !entry.FileName.IsEmpty && !entry.FileName.ContainsAnyExceptInRange('0', '9'),

@@ -39,15 +39,9 @@ internal static partial class LinuxSignalSender
 
         try
         {
-            if (ProcessNames.Of(pid) is not { } name)
+            if (CheckName(pid, expectedName, out problem) is { } notTheTarget)
             {
-                return SignalDelivery.Gone;
-            }
-
-            if (!string.Equals(name, expectedName, StringComparison.Ordinal))
-            {
-                problem = $"pid {pid} is now '{name}'";
-                return SignalDelivery.Replaced;
+                return notTheTarget;
             }
 
             if (Syscall(SysPidfdSendSignal, pidfd, signal, 0, 0) < 0)
@@ -66,6 +60,23 @@ internal static partial class LinuxSignalSender
 
     private static SignalDelivery KillAfterCheck(int pid, int signal, string expectedName, out string problem)
     {
+        if (CheckName(pid, expectedName, out problem) is { } notTheTarget)
+        {
+            return notTheTarget;
+        }
+
+        if (Kill(pid, signal) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            return errno == Esrch ? SignalDelivery.Gone : Fail(errno, out problem);
+        }
+
+        return SignalDelivery.Sent;
+    }
+
+    /// <summary>Null when <paramref name="pid"/> still runs under <paramref name="expectedName"/>; otherwise why not to signal it.</summary>
+    private static SignalDelivery? CheckName(int pid, string expectedName, out string problem)
+    {
         problem = "";
         if (ProcessNames.Of(pid) is not { } name)
         {
@@ -78,13 +89,7 @@ internal static partial class LinuxSignalSender
             return SignalDelivery.Replaced;
         }
 
-        if (Kill(pid, signal) != 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            return errno == Esrch ? SignalDelivery.Gone : Fail(errno, out problem);
-        }
-
-        return SignalDelivery.Sent;
+        return null;
     }
 
     private static SignalDelivery Fail(int errno, out string problem)
