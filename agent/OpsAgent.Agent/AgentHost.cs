@@ -7,6 +7,7 @@ using OpsAgent.Agent.Outbox;
 using OpsAgent.Agent.Sources;
 using OpsAgent.Agent.Sources.Host;
 using OpsAgent.Agent.Sources.Self;
+using OpsAgent.Agent.Sources.Synthetic;
 using OpsAgent.Agent.Uplink;
 
 namespace OpsAgent.Agent;
@@ -93,10 +94,23 @@ internal static class AgentHost
             .Bind(configuration.GetSection(HostMetricsOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<HostMetricsOptions>, HostMetricsOptionsValidator>();
-        services.AddSingleton<IMetricSource>(sp => HostMetricSource.Create(
-            sp.GetRequiredService<IOptions<HostMetricsOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>()));
+        if (configuration.GetSection(HostMetricsOptions.SectionName).GetValue(nameof(HostMetricsOptions.Enabled), defaultValue: true))
+        {
+            services.AddSingleton<IMetricSource>(sp => HostMetricSource.Create(
+                sp.GetRequiredService<IOptions<HostMetricsOptions>>().Value,
+                sp.GetRequiredService<TimeProvider>()));
+        }
+
         services.AddSingleton<IMetricSource, AgentSelfMetricSource>();
+        services.AddOptions<SyntheticOptions>()
+            .Bind(configuration.GetSection(SyntheticOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SyntheticOptions>, SyntheticOptionsValidator>();
+        if (configuration.GetSection(SyntheticOptions.SectionName).GetValue<int>(nameof(SyntheticOptions.Series)) > 0)
+        {
+            services.AddSingleton<IMetricSource>(sp => new SyntheticMetricSource(sp.GetRequiredService<IOptions<SyntheticOptions>>().Value));
+            services.AddHostedService<SyntheticBackfillService>();
+        }
 
         services.AddCommands(configuration);
 

@@ -131,9 +131,6 @@ internal sealed partial class AgentGatewayService(
                 case AgentMessage.BodyOneofCase.Heartbeat:
                     metrics.Heartbeat();
                     break;
-                case AgentMessage.BodyOneofCase.CommandResult:
-                    LogUnexpected(logger, connection.AgentId, "CommandResult without a command this collector sent");
-                    break;
                 case AgentMessage.BodyOneofCase.Hello:
                     metrics.StreamError("duplicate_hello");
                     throw new RpcException(new Status(StatusCode.InvalidArgument, "Hello may be sent only once, as the first message of a stream"));
@@ -350,7 +347,4 @@ internal sealed partial class AgentGatewayService(
     [LoggerMessage(EventId = 2105, Level = LogLevel.Error,
         Message = "Could not store batch {Sequence} from agent {AgentId}; the stream is closed so the agent resends it. Check the data directory's disk space and permissions.")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, string agentId, ulong sequence);
-
-    [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "Agent {AgentId} sent something unexpected: {What}.")]
-    private static partial void LogUnexpected(ILogger logger, string agentId, string what);
 }

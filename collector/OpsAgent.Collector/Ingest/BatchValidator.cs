@@ -63,9 +63,11 @@ internal sealed class BatchValidator(IOptions<IngestOptions> options, TimeProvid
         RejectUnsupported(batch.Logs.Count, "logs", outcome);
         RejectUnsupported(batch.Inferences.Count, "inference events", outcome);
         RejectUnsupported(batch.Outcomes.Count, "outcomes", outcome);
+        RejectUnsupported(batch.CommandResults.Count, "command results", outcome);
         batch.Logs.Clear();
         batch.Inferences.Clear();
         batch.Outcomes.Clear();
+        batch.CommandResults.Clear();
 
         return outcome;
     }

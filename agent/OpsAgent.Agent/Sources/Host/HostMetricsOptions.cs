@@ -41,6 +41,9 @@ internal sealed class HostMetricsOptions
     /// <summary>Loopback and the per-container virtual ends that Docker, Calico and Cilium create and remove.</summary>
     public static readonly IReadOnlyList<string> DefaultExcludedNetworkInterfaces = ["lo", "veth*", "cali*", "lxc*"];
 
+    /// <summary>Collect host metrics at all. Off only for agents that carry other sources alone (tests, synthetic load).</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Where procfs is mounted (Linux). Tests point it at a fixture tree.</summary>
     public string ProcRoot { get; set; } = "/proc";
 

@@ -1,0 +1,18 @@
+namespace OpsAgent.Agent.Sources.Synthetic;
+
+/// <summary>Adds one sample of every synthetic series to each collection cycle.</summary>
+internal sealed class SyntheticMetricSource(SyntheticOptions options) : IMetricSource
+{
+    private readonly SyntheticSignal _signal = new(options);
+    private readonly string[] _indexes = Enumerable.Range(0, options.Series).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+    public string Name => "synthetic";
+
+    public void Collect(MetricBuffer buffer)
+    {
+        for (int series = 0; series < _indexes.Length; series++)
+        {
+            buffer.Gauge(options.MetricName, "1", _signal.ValueAt(series, buffer.TimestampUnixMs), new MetricLabel("series", _indexes[series]));
+        }
+    }
+}
