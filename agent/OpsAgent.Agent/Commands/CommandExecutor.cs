@@ -320,12 +320,12 @@ internal sealed partial class CommandExecutor : BackgroundService, ICommandInbox
         }
 
         LogPolicyLoaded(_logger, _policy.Path, policy.Services.Count, policy.Processes.Count, policy.Cleanup.Count,
-            policy.Scripts.Allowed.Count, policy.Diagnostics.Enabled);
+            policy.Scripts.Allowed.Count, policy.Diagnostics.Enabled ? "allowed" : "off");
     }
 
     [LoggerMessage(EventId = 1301, Level = LogLevel.Information,
         Message = "Command policy {File} loaded: {Services} services, {Processes} process names, {Directories} cleanup directories, {Scripts} scripts, diagnostics {Diagnostics}. Only these actions are carried out.")]
-    private static partial void LogPolicyLoaded(ILogger logger, string file, int services, int processes, int directories, int scripts, bool diagnostics);
+    private static partial void LogPolicyLoaded(ILogger logger, string file, int services, int processes, int directories, int scripts, string diagnostics);
 
     [LoggerMessage(EventId = 1302, Level = LogLevel.Information,
         Message = "No command policy file at {File}: this agent carries out no actions and rejects every command (safe default). To allow actions, create it from install/linux/policy.json and restart the agent.")]

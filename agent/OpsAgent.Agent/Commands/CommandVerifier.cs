@@ -42,7 +42,18 @@ internal sealed class CommandVerifier : IDisposable
     public CommandVerification Verify(SignedCommand signed, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(signed);
-        PinnedCommandKey? key = _keys.GetPinnedKey();
+        PinnedCommandKey? key;
+        try
+        {
+            key = _keys.GetPinnedKey();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or CryptographicException)
+        {
+            return Reject(signed, RejectionCodes.NoPinnedKey,
+                $"This agent cannot read its pinned command signing key ({ex.Message}), so it cannot verify any command. Check the " +
+                "agent's state directory (disk, permissions); if the key file is damaged, re-enrol the agent.");
+        }
+
         if (key is null)
         {
             return Reject(signed, RejectionCodes.NoPinnedKey,

@@ -66,6 +66,16 @@ public sealed class CommandVerifierTests : IDisposable
     }
 
     [Fact]
+    public void Verify_PinnedKeyUnreadable_RejectedSayingWhyInsteadOfThrowing()
+    {
+        using CommandVerifier verifier = Create(new UnreadableKeyProvider());
+
+        CommandVerification verification = verifier.Verify(_collector.Sign(NewCommand()), Now);
+
+        AssertRejected(verification, RejectionCodes.NoPinnedKey, "cannot read its pinned command signing key (disk gone)");
+    }
+
+    [Fact]
     public void Verify_EmptySignature_RejectedUnsigned()
     {
         SignedCommand signed = _collector.Sign(NewCommand());
@@ -248,5 +258,10 @@ public sealed class CommandVerifierTests : IDisposable
         command.CommandId = "";
 
         AssertRejected(_verifier.Verify(_collector.Sign(command), Now), RejectionCodes.Malformed, "command id");
+    }
+
+    private sealed class UnreadableKeyProvider : ICommandKeyProvider
+    {
+        public PinnedCommandKey? GetPinnedKey() => throw new IOException("disk gone");
     }
 }
