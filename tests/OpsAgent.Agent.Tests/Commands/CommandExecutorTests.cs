@@ -53,7 +53,7 @@ public sealed class CommandExecutorTests : IDisposable
         _dir.Dispose();
     }
 
-    private ServiceProvider Agent(bool pinned = true, bool policy = true, int queueCapacity = 16)
+    private ServiceProvider Agent(bool pinned = true, bool policy = true, int queueCapacity = 16, TimeProvider? time = null)
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -66,6 +66,11 @@ public sealed class CommandExecutorTests : IDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddOpsAgent(configuration, Path.Combine(_dir.Path, "agent.json"));
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
         if (pinned)
         {
             // What the identity feature registers once the agent has enrolled.
@@ -223,6 +228,25 @@ public sealed class CommandExecutorTests : IDisposable
         // The rejection is final: the same command again gets the same answer, not a run.
         inbox.Submit(_collector.Sign(overflow));
         Assert.Equal(results[overflow.CommandId], await reader.NextAsync());
+    }
+
+    [Fact]
+    public async Task Run_CommandExpiredWhileQueued_RejectedNotRun()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        ServiceProvider agent = Agent(time: time);
+        ResultReader reader = Results(agent);
+        Command command = CommandSigner.NewCommand(AgentId, time.GetUtcNow());
+        command.Script = new RunScript { Name = "count.sh" };
+        agent.GetRequiredService<ICommandInbox>().Submit(_collector.Sign(command));
+
+        time.Advance(TimeSpan.FromMinutes(10));
+        await StartAsync(agent);
+
+        CommandResult result = await reader.NextAsync();
+        Assert.Equal(CommandStatus.Rejected, result.Status);
+        Assert.Contains("expired while it waited in the agent's queue", result.Reason, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir.Path, "runs")));
     }
 
     [Fact]

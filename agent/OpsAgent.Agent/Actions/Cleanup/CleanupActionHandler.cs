@@ -52,7 +52,9 @@ internal sealed class CleanupActionHandler : IActionHandler
         long minAgeSeconds = Math.Max(request.OlderThanSeconds, rule.MinAgeSeconds);
         int maxFiles = request.MaxFiles > 0 ? (int)Math.Min(request.MaxFiles, (uint)rule.MaxFilesPerRun) : rule.MaxFilesPerRun;
         var plan = new Plan(directory, rule, pattern, minAgeSeconds, request.LargerThanBytes, maxFiles);
-        return Task.FromResult(Run(plan, context, cancellationToken));
+
+        // Walking and deleting block on the filesystem for up to the cleanup timeout: not on the executor's thread.
+        return Task.Run(() => Run(plan, context, cancellationToken), cancellationToken);
     }
 
     private static ActionOutcome Run(Plan plan, ActionContext context, CancellationToken cancellationToken)
