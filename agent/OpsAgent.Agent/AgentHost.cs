@@ -90,6 +90,7 @@ internal static class AgentHost
 
         services.AddSingleton<SourceErrorCounter>();
         services.AddSingleton<UplinkStatistics>();
+        services.AddCommands(configuration);
         services.AddOptions<HostMetricsOptions>()
             .Bind(configuration.GetSection(HostMetricsOptions.SectionName))
             .ValidateOnStart();
@@ -111,8 +112,6 @@ internal static class AgentHost
             services.AddSingleton<IMetricSource>(sp => new SyntheticMetricSource(sp.GetRequiredService<IOptions<SyntheticOptions>>().Value));
             services.AddHostedService<SyntheticBackfillService>();
         }
-
-        services.AddCommands(configuration);
 
         services.AddHostedService<MetricCollectionService>();
         services.AddHostedService<UplinkService>();

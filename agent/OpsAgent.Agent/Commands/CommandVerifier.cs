@@ -14,22 +14,16 @@ namespace OpsAgent.Agent.Commands;
 /// the form of the nonce. Replay and idempotency need the memory of earlier commands: <see cref="CommandJournal"/>.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
-internal sealed class CommandVerifier : IDisposable
+internal sealed class CommandVerifier
 {
     public const int MinNonceBytes = 16;
     public const int MaxNonceBytes = 64;
     public const int MaxCommandIdLength = 128;
 
-    private const string P256Oid = "1.2.840.10045.3.1.7";
-
     private readonly ICommandKeyProvider _keys;
     private readonly string _agentId;
     private readonly TimeSpan _skew;
     private readonly TimeSpan _maxLifetime;
-    private readonly Lock _lock = new();
-    private PinnedCommandKey? _cachedKey;
-    private ECDsa? _cachedEcdsa;
-    private string? _cachedKeyProblem;
 
     public CommandVerifier(ICommandKeyProvider keys, AgentIdentity identity, IOptions<CommandOptions> options)
     {
@@ -42,7 +36,7 @@ internal sealed class CommandVerifier : IDisposable
     public CommandVerification Verify(SignedCommand signed, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(signed);
-        PinnedCommandKey? key;
+        ICommandKey? key;
         try
         {
             key = _keys.GetPinnedKey();
@@ -76,9 +70,9 @@ internal sealed class CommandVerifier : IDisposable
                 "come from the collector this agent trusts.");
         }
 
-        if (!VerifySignature(key, signed, out string? keyProblem))
+        if (!VerifySignature(key, signed))
         {
-            return Reject(signed, RejectionCodes.BadSignature, keyProblem ??
+            return Reject(signed, RejectionCodes.BadSignature,
                 $"The signature does not verify with pinned key {key.KeyId} — the collector's signing key changed or the message " +
                 "was forged or altered on the way. It was not run.");
         }
@@ -97,15 +91,6 @@ internal sealed class CommandVerifier : IDisposable
         }
 
         return VerifyContent(command, now);
-    }
-
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            _cachedEcdsa?.Dispose();
-            _cachedEcdsa = null;
-        }
     }
 
     private CommandVerification VerifyContent(Command command, DateTimeOffset now)
@@ -168,76 +153,18 @@ internal sealed class CommandVerifier : IDisposable
         return CommandVerification.Accepted(command);
     }
 
-    private bool VerifySignature(PinnedCommandKey key, SignedCommand signed, out string? keyProblem)
+    private static bool VerifySignature(ICommandKey key, SignedCommand signed)
     {
-        lock (_lock)
-        {
-            if (_cachedKey is null || !ReferenceEquals(_cachedKey, key) && !SameKey(_cachedKey, key))
-            {
-                _cachedEcdsa?.Dispose();
-                _cachedEcdsa = null;
-                _cachedKey = key;
-                _cachedKeyProblem = null;
-                try
-                {
-                    _cachedEcdsa = ImportP256(key.SubjectPublicKeyInfo);
-                }
-                catch (CryptographicException ex)
-                {
-                    _cachedKeyProblem =
-                        $"The pinned command key {key.KeyId} is not a usable ECDSA P-256 public key ({ex.Message}), so no command can " +
-                        "be verified. Re-enrol the agent to pin the collector's key again.";
-                }
-            }
-
-            keyProblem = _cachedKeyProblem;
-            if (_cachedEcdsa is null)
-            {
-                return false;
-            }
-
-            try
-            {
-                return _cachedEcdsa.VerifyData(
-                    signed.Command.Span,
-                    signed.Signature.Span,
-                    HashAlgorithmName.SHA256,
-                    DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-            }
-            catch (CryptographicException)
-            {
-                // A signature of the wrong shape is as false as a wrong one; the caller says so.
-                return false;
-            }
-        }
-    }
-
-    private static ECDsa ImportP256(byte[] subjectPublicKeyInfo)
-    {
-        var ecdsa = ECDsa.Create();
         try
         {
-            ecdsa.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out int read);
-            ECCurve curve = ecdsa.ExportParameters(includePrivateParameters: false).Curve;
-            bool p256 = curve.IsNamed && (curve.Oid.Value == P256Oid || curve.Oid.FriendlyName is "nistP256" or "ECDSA_P256");
-            if (read != subjectPublicKeyInfo.Length || !p256)
-            {
-                throw new CryptographicException(read != subjectPublicKeyInfo.Length
-                    ? "trailing bytes after the key"
-                    : $"the key is on curve {curve.Oid.FriendlyName ?? curve.Oid.Value}, not P-256");
-            }
-
-            return ecdsa;
+            return key.Verify(signed.Command.Span, signed.Signature.Span);
         }
-        catch
+        catch (CryptographicException)
         {
-            ecdsa.Dispose();
-            throw;
+            // A signature of the wrong shape is as false as a wrong one; the caller says so.
+            return false;
         }
     }
-
-    private static bool SameKey(PinnedCommandKey a, PinnedCommandKey b) =>
-        string.Equals(a.KeyId, b.KeyId, StringComparison.Ordinal) && a.SubjectPublicKeyInfo.AsSpan().SequenceEqual(b.SubjectPublicKeyInfo);
 
     /// <summary>
     /// A rejection before the signature was verified. The decision is already made; the message is parsed afterwards only

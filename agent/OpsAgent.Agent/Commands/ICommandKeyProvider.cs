@@ -6,6 +6,10 @@ namespace OpsAgent.Agent.Commands;
 /// </summary>
 internal interface ICommandKeyProvider
 {
-    /// <summary>The pinned key, or null when the agent has not enrolled: then every command is rejected.</summary>
-    PinnedCommandKey? GetPinnedKey();
+    /// <summary>
+    /// The pinned key, or null when the agent has not enrolled: then every command is rejected. May throw
+    /// <see cref="InvalidDataException"/> (or an I/O exception) when the stored key is damaged or unreadable; the
+    /// command is then rejected with that message.
+    /// </summary>
+    ICommandKey? GetPinnedKey();
 }

@@ -6,5 +6,5 @@ namespace OpsAgent.Agent.Commands;
 /// </summary>
 internal sealed class UnenrolledCommandKeyProvider : ICommandKeyProvider
 {
-    public PinnedCommandKey? GetPinnedKey() => null;
+    public ICommandKey? GetPinnedKey() => null;
 }

@@ -21,25 +21,25 @@ internal sealed partial class UplinkService : BackgroundService
     private readonly AgentOptions _options;
     private readonly AgentIdentity _identity;
     private readonly IOutbox _outbox;
+    private readonly ICommandInbox _commands;
     private readonly UplinkStatistics _statistics;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<UplinkService> _logger;
-    private readonly ICommandInbox _commands;
     private readonly string _agentVersion = typeof(UplinkService).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     public UplinkService(
         IOptions<AgentOptions> options,
         AgentIdentity identity,
         IOutbox outbox,
+        ICommandInbox commands,
         UplinkStatistics statistics,
         TimeProvider timeProvider,
-        ILogger<UplinkService> logger,
-        ICommandInbox commands)
+        ILogger<UplinkService> logger)
     {
-        _commands = commands;
         _options = options.Value;
         _identity = identity;
         _outbox = outbox;
+        _commands = commands;
         _statistics = statistics;
         _timeProvider = timeProvider;
         _logger = logger;

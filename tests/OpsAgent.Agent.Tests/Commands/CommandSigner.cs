@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
-using OpsAgent.Agent.Commands;
 using OpsAgent.Protocol;
 
 namespace OpsAgent.Agent.Tests.Commands;
@@ -16,11 +15,13 @@ internal sealed class CommandSigner : IDisposable
     public CommandSigner(string keyId = "k1")
     {
         KeyId = keyId;
+        Pinned = new EcdsaCommandKey(keyId, _key.ExportSubjectPublicKeyInfo());
     }
 
     public string KeyId { get; }
 
-    public PinnedCommandKey Pinned => new(KeyId, _key.ExportSubjectPublicKeyInfo());
+    /// <summary>This key as an enrolled agent has pinned it.</summary>
+    public EcdsaCommandKey Pinned { get; }
 
     public SignedCommand Sign(Command command, string? keyId = null)
     {
@@ -45,5 +46,9 @@ internal sealed class CommandSigner : IDisposable
         Reason = "test",
     };
 
-    public void Dispose() => _key.Dispose();
+    public void Dispose()
+    {
+        Pinned.Dispose();
+        _key.Dispose();
+    }
 }

@@ -3,9 +3,9 @@ using OpsAgent.Agent.Commands;
 namespace OpsAgent.Agent.Tests.Commands;
 
 /// <summary>Stands in for the identity feature's store: holds the key an enrolled agent pinned (or none).</summary>
-internal sealed class PinnedKeyProvider(PinnedCommandKey? key) : ICommandKeyProvider
+internal sealed class PinnedKeyProvider(ICommandKey? key) : ICommandKeyProvider
 {
-    public PinnedCommandKey? Key { get; set; } = key;
+    public ICommandKey? Key { get; set; } = key;
 
-    public PinnedCommandKey? GetPinnedKey() => Key;
+    public ICommandKey? GetPinnedKey() => Key;
 }
