@@ -375,8 +375,8 @@ do_install() {
         install -m 0644 "$SCRIPT_DIR/$(unit_of "$component")" "$root$UNIT_DIR/$(unit_of "$component")"
         note "Installed the unit $UNIT_DIR/$(unit_of "$component")."
         if [[ "$component" == agent ]]; then
-            write_agent_config "$collector_url"
             write_agent_policy
+            write_agent_config "$collector_url"
             if agent_config_lacks_url; then
                 warn "$ETC_DIR/agent.json has no Agent:CollectorUrl: the agent will not start until it has. Set it to the collector's gateway (e.g. \"CollectorUrl\": \"http://collector.example.com:7400\"), or rerun with --collector-url after removing the file."
             fi
@@ -422,12 +422,13 @@ is_installed() {
 }
 
 uninstall_component() {
-    local component="$1" unit data configs
+    local component="$1" unit data configs policy=""
     unit="$(unit_of "$component")"
     data="$(data_dir_of "$component")"
     configs="$ETC_DIR/$component.json"
     if [[ "$component" == agent ]]; then
         configs+=", $ETC_DIR/policy.json"
+        policy="$root$ETC_DIR/policy.json"
     fi
     say "Removing the $component"
     if [[ "$SYSTEMD" == running ]]; then
@@ -447,10 +448,8 @@ uninstall_component() {
     fi
 
     if ((purge)); then
+        [[ -z "$policy" ]] || rm -f "$policy"
         rm -f "$root$ETC_DIR/$component.json"
-        if [[ "$component" == agent ]]; then
-            rm -f "$root$ETC_DIR/policy.json"
-        fi
         rm -rf "$root$data" "$root$UNIT_DIR/$unit.d"
         note "Purged $configs and $data."
         if [[ "$component" == collector ]]; then
