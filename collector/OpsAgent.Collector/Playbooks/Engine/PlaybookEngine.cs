@@ -106,19 +106,27 @@ internal sealed partial class PlaybookEngine
 
         _started = true;
         _runsChanged = true;
+
+        // Commands handed out before the restart; a step begun just now by an expired deadline is sent once, as new.
+        HashSet<string> outstanding = [.. ActiveRuns().Where(r => r.Command is not null).Select(r => r.Command!.CommandId)];
         AdvanceDeadlines();
         CancelRunsOfDisabledPlaybooks();
         int resumed = 0;
         foreach (PlaybookRun run in ActiveRuns())
         {
             resumed++;
-            if (run.State == RunState.AwaitingResult && run.Command is { } command)
+            if (run.Command is not { } command || !outstanding.Contains(command.CommandId))
+            {
+                continue;
+            }
+
+            if (run.State == RunState.AwaitingResult)
             {
                 Emit(new PlaybookDecision.SendCommand(run, command.Clone(), Redelivery: true));
             }
-            else if (run.State == RunState.AwaitingApproval && run.Command is { } pending)
+            else if (run.State == RunState.AwaitingApproval)
             {
-                Emit(new PlaybookDecision.RequestApproval(run, pending.Clone(), run.Deadline!.Value, Redelivery: true));
+                Emit(new PlaybookDecision.RequestApproval(run, command.Clone(), run.Deadline!.Value, Redelivery: true));
             }
         }
 
