@@ -26,7 +26,7 @@ internal sealed class NotificationCounters
     public void Failed(string receiver, string reason) => Interlocked.Increment(ref _failed.GetOrAdd((receiver, reason), static _ => new long[1])[0]);
 
     public long Value(string receiver, string counter) => _perReceiver.TryGetValue(receiver, out long[]? c)
-        ? Interlocked.Read(ref c[counter switch { "queued" => Queued, "sent" => Sent, "retries" => Retries, "dropped" => Dropped, _ => Depth }])
+        ? Interlocked.Read(ref c[counter switch { "queued" => Queued, "sent" => Sent, "retries" => Retries, "dropped" => Dropped, "queue_depth" => Depth, _ => throw new ArgumentOutOfRangeException(nameof(counter), counter, "queued, sent, retries, dropped or queue_depth") }])
         : 0;
 
     public long FailedCount(string receiver, string reason) => _failed.TryGetValue((receiver, reason), out long[]? c) ? Interlocked.Read(ref c[0]) : 0;
