@@ -117,6 +117,7 @@ internal sealed partial class PlaybookStore : IPlaybookCatalog
 
         lock (_lock)
         {
+            EnsureLoaded(); // the target file depends on which file already holds this name
             Snapshot previous = _snapshot;
             PlaybookEntry? existing = previous.Entries.FirstOrDefault(e => e.Playbook.Name == playbook.Name);
             if (existing is not null && string.Equals(existing.Playbook.Source, text, StringComparison.Ordinal))
@@ -145,6 +146,7 @@ internal sealed partial class PlaybookStore : IPlaybookCatalog
     {
         lock (_lock)
         {
+            EnsureLoaded();
             Snapshot previous = _snapshot;
             if (previous.Entries.FirstOrDefault(e => e.Playbook.Name == name) is not { } entry)
             {
