@@ -22,7 +22,7 @@ internal sealed class PlaybookNotificationHandler(IEnumerable<INotificationPubli
             {
                 // A redelivered request was announced before the restart.
                 PlaybookDecision.RequestApproval { Redelivery: false } request => ForApproval(request),
-                PlaybookDecision.EscalateIncident escalate => ForRun(escalate.Run, NotificationEventKind.IncidentEscalated, "critical", escalate.Message, null),
+                PlaybookDecision.EscalateIncident escalate => ForRun(escalate.Run, NotificationEventKind.IncidentEscalated, SeverityScale.Name(SeverityScale.ForIncident([], escalated: true)), escalate.Message, null),
                 _ => null,
             };
             if (notification is not null)

@@ -15,7 +15,7 @@ internal sealed partial class PlaybookStore
     [LoggerMessage(EventId = 6053, Level = LogLevel.Error, Message = "Playbook file {File} was changed and is now invalid; its last valid version stays in force until it is fixed. Fix: {Problems}")]
     private static partial void LogInvalidKept(ILogger logger, string file, string problems);
 
-    [LoggerMessage(EventId = 6054, Level = LogLevel.Error, Message = "The playbook directory {Directory} cannot be read ({Error}); no playbook is loaded from it. Create it and let the collector's user read it, or set Collector:Playbooks:Directory.")]
+    [LoggerMessage(EventId = 6054, Level = LogLevel.Error, Message = "The playbook directory {Directory} cannot be read ({Error}); the playbooks loaded before stay in force. Create it and let the collector's user read it, or set Collector:Playbooks:Directory.")]
     private static partial void LogDirectoryUnreadable(ILogger logger, string directory, string error);
 
     [LoggerMessage(EventId = 6055, Level = LogLevel.Warning, Message = "Could not delete the temporary playbook file {File} ({Error}); it is ignored (its name starts with '.') and may be deleted by hand.")]

@@ -71,7 +71,13 @@ internal sealed partial class PlaybookStore : IPlaybookCatalog
             var loaded = new List<PlaybookEntry>();
             var invalid = new List<PlaybookFileProblem>();
             var owner = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (string file in ListFiles())
+            if (ListFiles() is not { } files)
+            {
+                // Keep what is in force: a directory that cannot be read for a moment must not cancel every active run.
+                return new PlaybookLoadReport(previous.Entries, previous.Invalid, [], [], []);
+            }
+
+            foreach (string file in files)
             {
                 PlaybookParseResult result = ReadFile(file);
                 if (result.Playbook is { } playbook)
@@ -215,7 +221,8 @@ internal sealed partial class PlaybookStore : IPlaybookCatalog
         return new PlaybookLoadReport(entries, invalid, added, changed, removed);
     }
 
-    private List<string> ListFiles()
+    /// <summary>The playbook files, or null when the directory cannot be read (logged).</summary>
+    private List<string>? ListFiles()
     {
         try
         {
@@ -231,7 +238,7 @@ internal sealed partial class PlaybookStore : IPlaybookCatalog
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             LogDirectoryUnreadable(_logger, Directory, ex.Message);
-            return [];
+            return null;
         }
     }
 

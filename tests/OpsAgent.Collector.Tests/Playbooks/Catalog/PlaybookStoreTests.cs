@@ -151,6 +151,26 @@ public sealed class PlaybookStoreTests : IDisposable
     }
 
     [Fact]
+    public void Reload_DirectoryGoneUnreadable_KeepsThePlaybooksInForce()
+    {
+        PlaybookStore store = NewStore();
+        store.Apply(Playbook("alpha"));
+        Directory.Delete(_directory, recursive: true);
+        File.WriteAllText(_directory, "a file where the directory was");
+        try
+        {
+            PlaybookLoadReport report = store.Reload();
+
+            Assert.Equal(["alpha"], store.Playbooks.Select(p => p.Name));
+            Assert.Empty(report.Removed);
+        }
+        finally
+        {
+            File.Delete(_directory);
+        }
+    }
+
+    [Fact]
     public void Validate_Text_ReportsWithoutWriting()
     {
         Assert.True(PlaybookStore.Validate(Playbook("alpha")).IsValid);
