@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Options;
+using OpsAgent.Agent.Commands;
 using OpsAgent.Agent.Configuration;
 using OpsAgent.Agent.Identity;
 using OpsAgent.Agent.Outbox;
@@ -89,6 +90,7 @@ internal static class AgentHost
 
         services.AddSingleton<SourceErrorCounter>();
         services.AddSingleton<UplinkStatistics>();
+        services.AddCommands(configuration);
         services.AddOptions<HostMetricsOptions>()
             .Bind(configuration.GetSection(HostMetricsOptions.SectionName))
             .ValidateOnStart();

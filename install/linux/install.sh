@@ -8,9 +8,10 @@ Usage: install.sh [--agent] [--collector] [options]
        install.sh --uninstall [--agent] [--collector] [--purge] [--root DIR]
 
 Installs (or upgrades) the OpsAgent agent and/or collector: publishes them from this source tree with
-`dotnet publish` into /opt/opsagent/{agent,collector}, writes a default configuration to /etc/opsagent/ unless one
-is there already (an existing configuration is never changed), installs the systemd units, then enables and
-(re)starts them. Running it again upgrades in place. Without --agent or --collector it installs the agent.
+`dotnet publish` into /opt/opsagent/{agent,collector}, writes a default configuration (and the agent's local policy,
+policy.json) to /etc/opsagent/ unless one is there already (an existing file is never changed), installs the systemd
+units, then enables and (re)starts them. Running it again upgrades in place. Without --agent or --collector it
+installs the agent.
 
 Options:
   --agent               install (or remove) the agent
@@ -254,6 +255,19 @@ write_agent_config() {
     note "Wrote $ETC_DIR/agent.json${url:+ (collector: $url)}."
 }
 
+# The agent's local policy: what it may do, whatever the collector asks. Written once, never overwritten; as shipped it
+# allows only read-only diagnostics.
+write_agent_policy() {
+    local file="$root$ETC_DIR/policy.json"
+    if [[ -e "$file" ]]; then
+        note "Kept the existing $ETC_DIR/policy.json (never overwritten)."
+        return
+    fi
+    install -m 0644 "$SCRIPT_DIR/policy.json" "$file.tmp"
+    mv "$file.tmp" "$file"
+    note "Wrote $ETC_DIR/policy.json (allows diagnostics only; edit it to allow restarts, cleanup, scripts)."
+}
+
 write_collector_config() {
     local file="$root$ETC_DIR/collector.json"
     if [[ -e "$file" ]]; then
@@ -361,6 +375,7 @@ do_install() {
         install -m 0644 "$SCRIPT_DIR/$(unit_of "$component")" "$root$UNIT_DIR/$(unit_of "$component")"
         note "Installed the unit $UNIT_DIR/$(unit_of "$component")."
         if [[ "$component" == agent ]]; then
+            write_agent_policy
             write_agent_config "$collector_url"
             if agent_config_lacks_url; then
                 warn "$ETC_DIR/agent.json has no Agent:CollectorUrl: the agent will not start until it has. Set it to the collector's gateway (e.g. \"CollectorUrl\": \"http://collector.example.com:7400\"), or rerun with --collector-url after removing the file."
@@ -407,9 +422,14 @@ is_installed() {
 }
 
 uninstall_component() {
-    local component="$1" unit data
+    local component="$1" unit data configs policy=""
     unit="$(unit_of "$component")"
     data="$(data_dir_of "$component")"
+    configs="$ETC_DIR/$component.json"
+    if [[ "$component" == agent ]]; then
+        configs+=", $ETC_DIR/policy.json"
+        policy="$root$ETC_DIR/policy.json"
+    fi
     say "Removing the $component"
     if [[ "$SYSTEMD" == running ]]; then
         if systemctl is-active --quiet "$unit"; then
@@ -428,14 +448,15 @@ uninstall_component() {
     fi
 
     if ((purge)); then
+        [[ -z "$policy" ]] || rm -f "$policy"
         rm -f "$root$ETC_DIR/$component.json"
         rm -rf "$root$data" "$root$UNIT_DIR/$unit.d"
-        note "Purged $ETC_DIR/$component.json and $data."
+        note "Purged $configs and $data."
         if [[ "$component" == collector ]]; then
             note "The system user $COLLECTOR_USER is kept (files elsewhere may still belong to it): userdel $COLLECTOR_USER"
         fi
     else
-        note "Kept $ETC_DIR/$component.json and $data (remove them with --uninstall --purge)."
+        note "Kept $configs and $data (remove them with --uninstall --purge)."
     fi
 }
 

@@ -69,6 +69,23 @@ public sealed class StartupConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Agent_InvalidPolicy_ExitsListingPolicyProblemsWithConfigProblems()
+    {
+        string config = Path.Combine(_dir.Path, "agent.json");
+        await File.WriteAllTextAsync(config, "{}", TestContext.Current.CancellationToken);
+        string policy = Path.Combine(_dir.Path, "policy.json");
+        await File.WriteAllTextAsync(policy, """{ "Services": [ { "Name": "nginx", "Operations": ["reboot"] } ] }""", TestContext.Current.CancellationToken);
+
+        (int code, string output) = await RunToExitAsync(Binaries.Agent, "--config", config,
+            "--collector", "http://127.0.0.1:9", "--state-dir", _dir.Sub("s"),
+            "--Agent:Commands:PolicyFile=" + policy, "--Agent:Commands:QueueCapacity=0");
+
+        Assert.Equal(ExitConfig, code);
+        Assert.Contains($"Policy file {policy}: Services[0].Operations: 'reboot' is not an operation", output, StringComparison.Ordinal);
+        Assert.Contains("Agent:Commands:QueueCapacity must be between 1 and 1024; got 0", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Collector_HostnameAsListenAddress_ExitsWithConfigErrorNamingKey()
     {
         (int code, string output) = await RunToExitAsync(Binaries.Collector,

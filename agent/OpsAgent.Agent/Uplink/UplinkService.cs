@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Options;
+using OpsAgent.Agent.Commands;
 using OpsAgent.Agent.Configuration;
 using OpsAgent.Agent.Identity;
 using OpsAgent.Agent.Outbox;
@@ -20,6 +21,7 @@ internal sealed partial class UplinkService : BackgroundService
     private readonly AgentOptions _options;
     private readonly AgentIdentity _identity;
     private readonly IOutbox _outbox;
+    private readonly ICommandInbox _commands;
     private readonly UplinkStatistics _statistics;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<UplinkService> _logger;
@@ -29,6 +31,7 @@ internal sealed partial class UplinkService : BackgroundService
         IOptions<AgentOptions> options,
         AgentIdentity identity,
         IOutbox outbox,
+        ICommandInbox commands,
         UplinkStatistics statistics,
         TimeProvider timeProvider,
         ILogger<UplinkService> logger)
@@ -36,6 +39,7 @@ internal sealed partial class UplinkService : BackgroundService
         _options = options.Value;
         _identity = identity;
         _outbox = outbox;
+        _commands = commands;
         _statistics = statistics;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -206,7 +210,7 @@ internal sealed partial class UplinkService : BackgroundService
 
                     break;
                 case CollectorMessage.BodyOneofCase.Command:
-                    LogCommandIgnored(_logger);
+                    _commands.Submit(message.Command);
                     break;
                 case CollectorMessage.BodyOneofCase.Config:
                     LogConfigIgnored(_logger, message.Config.Version);
@@ -261,6 +265,10 @@ internal sealed partial class UplinkService : BackgroundService
         };
         hello.Labels.Add(_options.Labels);
         hello.Capabilities.Add("metrics");
+        if (_commands.ActionsEnabled)
+        {
+            hello.Capabilities.Add("actions");
+        }
         return hello;
     }
 
@@ -306,10 +314,6 @@ internal sealed partial class UplinkService : BackgroundService
     [LoggerMessage(EventId = 1104, Level = LogLevel.Error,
         Message = "Dropped batch {Sequence} of lane {Lane}: it is {Size} bytes and the collector accepts at most {Max} per message. The source that produced it must split its output.")]
     private static partial void LogOversized(ILogger logger, ulong sequence, OutboxLane lane, int size, uint max);
-
-    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning,
-        Message = "Received a command from the collector, but this agent version does not execute commands; it was not run.")]
-    private static partial void LogCommandIgnored(ILogger logger);
 
     [LoggerMessage(EventId = 1106, Level = LogLevel.Information,
         Message = "Received configuration update {Version} from the collector; this agent version applies local configuration only.")]

@@ -33,7 +33,7 @@ public sealed class InstallScriptTests : IDisposable
         Assert.Contains("systemd was not touched", result.StandardOutput, StringComparison.Ordinal);
         string[] expected =
         [
-            "/etc", "/etc/opsagent", "/etc/opsagent/agent.json", "/etc/opsagent/collector.json",
+            "/etc", "/etc/opsagent", "/etc/opsagent/agent.json", "/etc/opsagent/collector.json", "/etc/opsagent/policy.json",
             "/etc/systemd", "/etc/systemd/system",
             "/etc/systemd/system/opsagent-agent.service", "/etc/systemd/system/opsagent-collector.service",
             "/etc/sysusers.d", "/etc/sysusers.d/opsagent-collector.conf",
@@ -48,6 +48,7 @@ public sealed class InstallScriptTests : IDisposable
         AssertSameAsSource("opsagent-collector.service", "/etc/systemd/system/opsagent-collector.service");
         AssertSameAsSource("opsagent-collector.sysusers", "/etc/sysusers.d/opsagent-collector.conf");
         AssertSameAsSource("collector.json", "/etc/opsagent/collector.json");
+        AssertSameAsSource("policy.json", "/etc/opsagent/policy.json");
 
         // Both on one host: the agent reports to the local collector's gateway.
         string agentConfig = await File.ReadAllTextAsync(_staging.Path("/etc/opsagent/agent.json"), TestContext.Current.CancellationToken);
@@ -56,6 +57,9 @@ public sealed class InstallScriptTests : IDisposable
         // The agent's identity and the configuration (later: keys) are private; the collector's group may read its own.
         Assert.Equal(Mode0600, File.GetUnixFileMode(_staging.Path("/etc/opsagent/agent.json")));
         Assert.Equal(Mode0640, File.GetUnixFileMode(_staging.Path("/etc/opsagent/collector.json")));
+
+        // The policy holds no secret, but nobody but root may change it (the agent refuses a policy others can write).
+        Assert.Equal(Mode0600 | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(_staging.Path("/etc/opsagent/policy.json")));
         Assert.Equal(Mode0700, File.GetUnixFileMode(_staging.Path("/var/lib/opsagent")));
         Assert.Equal(Mode0750, File.GetUnixFileMode(_staging.Path("/var/lib/opsagent-collector")));
 
@@ -98,6 +102,10 @@ public sealed class InstallScriptTests : IDisposable
         string edited = (await File.ReadAllTextAsync(configPath, TestContext.Current.CancellationToken))
             .Replace("\"IntervalSeconds\": 10", "\"IntervalSeconds\": 30", StringComparison.Ordinal);
         await File.WriteAllTextAsync(configPath, edited, TestContext.Current.CancellationToken);
+        string policyPath = _staging.Path("/etc/opsagent/policy.json");
+        string policy = (await File.ReadAllTextAsync(policyPath, TestContext.Current.CancellationToken))
+            .Replace("\"Enabled\": true", "\"Enabled\": false", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(policyPath, policy, TestContext.Current.CancellationToken);
         string leftover = _staging.Path("/opt/opsagent/agent/FromAnOlderVersion.dll");
         await File.WriteAllTextAsync(leftover, "old", TestContext.Current.CancellationToken);
 
@@ -108,6 +116,8 @@ public sealed class InstallScriptTests : IDisposable
         Assert.Contains("Kept the existing /etc/opsagent/agent.json", second.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("--collector-url http://second.example.com:7400 was NOT applied", second.StandardError, StringComparison.Ordinal);
         Assert.False(File.Exists(leftover), "an upgrade replaces the program directory as a whole");
+        Assert.Equal(policy, await File.ReadAllTextAsync(policyPath, TestContext.Current.CancellationToken));
+        Assert.Contains("Kept the existing /etc/opsagent/policy.json", second.StandardOutput, StringComparison.Ordinal);
         AssertExecutable(_staging.Path("/opt/opsagent/agent/OpsAgent.Agent"));
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(_staging.Path("/opt/opsagent")), e => Path.GetFileName(e).StartsWith('.'));
     }
@@ -125,7 +135,7 @@ public sealed class InstallScriptTests : IDisposable
         Assert.True(uninstall.ExitCode == 0, uninstall.ToString());
         Assert.Equal(
             ((string[])[
-                "/etc", "/etc/opsagent", "/etc/opsagent/agent.json", "/etc/opsagent/collector.json",
+                "/etc", "/etc/opsagent", "/etc/opsagent/agent.json", "/etc/opsagent/collector.json", "/etc/opsagent/policy.json",
                 "/etc/systemd", "/etc/systemd/system", "/etc/sysusers.d", "/opt",
                 "/var", "/var/lib", "/var/lib/opsagent", "/var/lib/opsagent/agent-id",
                 "/var/lib/opsagent-collector", "/var/lib/opsagent-collector/opsagent.db",
@@ -158,6 +168,24 @@ public sealed class InstallScriptTests : IDisposable
         AssertExecutable(_staging.Path("/opt/opsagent/collector/OpsAgent.Collector"));
         Assert.True(File.Exists(_staging.Path("/etc/systemd/system/opsagent-collector.service")));
         Assert.True(File.Exists(_staging.Path("/opt/opsagent/README.md")));
+    }
+
+    [Fact]
+    public async Task InstalledAgent_WithInstalledPolicy_LoadsIt()
+    {
+        CommandResult install = await _staging.InstallAsync("--agent", "--collector-url", "http://127.0.0.1:9");
+        Assert.True(install.ExitCode == 0, install.ToString());
+        string policy = _staging.Path("/etc/opsagent/policy.json");
+
+        // The policy as shipped and installed passes the installed program's start-up checks (a bad one exits with 78).
+        await using ManagedProcess agent = ManagedProcess.Start(
+            "installed agent",
+            _staging.Path("/opt/opsagent/agent/OpsAgent.Agent.dll"),
+            ["--state-dir", _staging.Path("/var/lib/opsagent"), "--Agent:Commands:PolicyFile=" + policy],
+            new Dictionary<string, string> { ["OPSAGENT_CONFIG"] = _staging.Path("/etc/opsagent/agent.json") });
+
+        await agent.WaitForOutputAsync($"Command policy {policy} loaded", TimeSpan.FromSeconds(60));
+        Assert.Contains("diagnostics allowed", agent.Output, StringComparison.Ordinal);
     }
 
     [Theory]
