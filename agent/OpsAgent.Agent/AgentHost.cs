@@ -97,6 +97,13 @@ internal static class AgentHost
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IMetricSource, AgentSelfMetricSource>();
 
+        services.AddSingleton<FatalError>();
+        services.AddSingleton<AgentCredentials>();
+        services.AddSingleton<GatewayChannels>();
+        services.AddSingleton<AgentEnrollment>();
+        services.AddSingleton<PinnedCommandKeyProvider>();
+        services.AddHostedService<CertificateRenewer>();
+
         services.AddHostedService<MetricCollectionService>();
         services.AddHostedService<UplinkService>();
         return services;

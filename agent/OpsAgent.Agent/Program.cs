@@ -36,10 +36,12 @@ internal static partial class Program
                 return ReportStartupFailure($"The agent configuration is invalid ({file}):{Environment.NewLine}  - {problems}", ExitConfigError);
             }
 
+            // Resolved now: RunAsync disposes the host, and with it the service provider.
+            var fatalError = host.Services.GetRequiredService<Identity.FatalError>();
             try
             {
                 await host.RunAsync().ConfigureAwait(false);
-                return 0;
+                return fatalError.Message is { } fatal ? ReportStartupFailure(fatal, ExitConfigError) : 0;
             }
             catch (Exception ex) when (ex is InvalidDataException or UnauthorizedAccessException or IOException)
             {

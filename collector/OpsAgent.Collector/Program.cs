@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpsAgent.Collector.Configuration;
+using OpsAgent.Collector.Pki;
 
 namespace OpsAgent.Collector;
 
@@ -33,6 +34,17 @@ internal static partial class Program
             if (ValidateConfiguration(app.Services) is { } problems)
             {
                 return ReportStartupFailure($"The collector configuration is invalid ({file}):{Environment.NewLine}  - {problems}", ExitConfigError);
+            }
+
+            try
+            {
+                // Before any listener opens: TLS needs the server certificate, and a damaged key must stop the start.
+                app.Services.GetRequiredService<CollectorPki>().EnsureLoaded();
+            }
+            catch (PkiException ex)
+            {
+                // Not a restart loop: a missing or damaged key needs an admin (restore a backup), as a bad config does.
+                return ReportStartupFailure("The collector cannot load its keys: " + ex.Message, ExitConfigError);
             }
 
             try
