@@ -180,11 +180,13 @@ internal static class CollectorHost
         // Invalid addresses are reported by CollectorOptionsValidator with every other problem; skip them here.
         if (ListenAddress.TryParse(url, out ListenAddress? address, out _))
         {
-            listeners.Configure(kestrel, kind, address, listen => UseTls(listen, kestrel.ApplicationServices.GetRequiredService<CollectorPki>(), kind));
+            // The keys are resolved at each handshake, not here: Kestrel is configured while the host is built, before
+            // Program has validated the configuration and loaded the keys.
+            listeners.Configure(kestrel, kind, address, listen => UseTls(listen, () => kestrel.ApplicationServices.GetRequiredService<CollectorPki>(), kind));
         }
     }
 
-    private static void UseTls(ListenOptions listen, CollectorPki pki, ListenerKind kind)
+    private static void UseTls(ListenOptions listen, Func<CollectorPki> pki, ListenerKind kind)
     {
         List<SslApplicationProtocol> protocols = kind == ListenerKind.Metrics
             ? [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11]
@@ -194,7 +196,7 @@ internal static class CollectorHost
             HandshakeTimeout = TimeSpan.FromSeconds(10),
             OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
             {
-                ServerCertificateContext = pki.ServerCertificate(),
+                ServerCertificateContext = pki().ServerCertificate(),
                 ApplicationProtocols = protocols,
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 // Agents present their certificate on the gateway (Enroll comes without one). The handshake accepts any

@@ -53,11 +53,14 @@ internal sealed partial class AgentEnrollment(
             return;
         }
 
+        string where = string.IsNullOrWhiteSpace(_options.Enrollment.TokenFile)
+            ? "Agent:Enrollment:Token (or Agent:Enrollment:TokenFile, or the environment variable OPSAGENT_Agent__Enrollment__Token)"
+            : $"the file {_options.Enrollment.TokenFile} (Agent:Enrollment:TokenFile, mode 0600), or Agent:Enrollment:Token";
         EnrollmentToken token = ReadToken() ?? throw new AgentIdentityException(credentials.IsEnrolled
-            ? $"This agent's certificate expired at {credentials.Certificate.NotAfter.ToUniversalTime():u} (it was offline too long to renew it) and it has no enrolment token. " +
-              "On the collector run `opsctl tokens create --expires 1h`, put the token in Agent:Enrollment:Token (or TokenFile, or OPSAGENT_Agent__Enrollment__Token) and restart the agent."
+            ? $"This agent's certificate expired at {credentials.Certificate.NotAfter.ToUniversalTime():u} (it was offline too long to renew it) and it has no new enrolment token. " +
+              $"On the collector run `opsctl tokens create --expires 1h`, put the token in {where} and restart the agent."
             : $"This agent is not enrolled with the collector at {_options.CollectorUrl} and has no enrolment token. On the collector run `opsctl tokens create --expires 1h`, " +
-              "put the token in Agent:Enrollment:Token (or Agent:Enrollment:TokenFile, or the environment variable OPSAGENT_Agent__Enrollment__Token) and restart the agent.");
+              $"put the token in {where} and restart the agent.");
 
         var backoff = new ExponentialBackoff(_options.Uplink.ReconnectMinDelay, _options.Uplink.ReconnectMaxDelay, Random.Shared);
         while (true)
@@ -173,7 +176,7 @@ internal sealed partial class AgentEnrollment(
     {
         string? text = _options.Enrollment.Token;
         string source = "Agent:Enrollment:Token";
-        if (string.IsNullOrWhiteSpace(text) && !string.IsNullOrWhiteSpace(_options.Enrollment.TokenFile))
+        if (string.IsNullOrWhiteSpace(text) && !string.IsNullOrWhiteSpace(_options.Enrollment.TokenFile) && File.Exists(_options.Enrollment.TokenFile))
         {
             source = _options.Enrollment.TokenFile;
             try
