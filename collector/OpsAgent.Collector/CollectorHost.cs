@@ -94,6 +94,7 @@ internal static class CollectorHost
 
         WebApplication app = builder.Build();
         app.UseMiddleware<ListenerRoutingMiddleware>();
+        app.UseMiddleware<UnaryRequestValidationMiddleware>();
         app.MapGrpcService<AgentGatewayService>();
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<AccessService>();

@@ -71,7 +71,8 @@ internal sealed partial class AccessInterceptor : Interceptor
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
         Call call = await AuthorizeAsync(context).ConfigureAwait(false);
-        return await RunAsync(call, context, () => continuation(requestStream, context)).ConfigureAwait(false);
+        var validating = new ValidatingStreamReader<TRequest>(requestStream);
+        return await RunAsync(call, context, () => continuation(validating, context)).ConfigureAwait(false);
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
@@ -90,9 +91,10 @@ internal sealed partial class AccessInterceptor : Interceptor
         DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
         Call call = await AuthorizeAsync(context).ConfigureAwait(false);
+        var validating = new ValidatingStreamReader<TRequest>(requestStream);
         await RunAsync(call, context, async () =>
         {
-            await continuation(requestStream, responseStream, context).ConfigureAwait(false);
+            await continuation(validating, responseStream, context).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
     }
