@@ -172,7 +172,8 @@ internal static class CollectorHost
         services.AddSingleton<AccessInterceptor>();
         services.AddSingleton<AuditLog>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
-        services.AddHostedService<BootstrapAdmin>();
+        services.AddSingleton<BootstrapAdmin>();
+        services.AddHostedService(sp => sp.GetRequiredService<BootstrapAdmin>());
         return services;
     }
 

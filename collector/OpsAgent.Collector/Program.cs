@@ -18,6 +18,14 @@ internal static partial class Program
             return 0;
         }
 
+        // `OpsAgent.Collector bootstrap-admin [--config FILE] [--data-dir DIR]`: the way back in when every admin token is
+        // lost. It needs the data directory (the collector's own user, or root), which already holds the CA key.
+        bool bootstrapAdmin = args is ["bootstrap-admin", ..];
+        if (bootstrapAdmin)
+        {
+            args = args[1..];
+        }
+
         WebApplication app;
         try
         {
@@ -47,6 +55,11 @@ internal static partial class Program
                 return ReportStartupFailure("The collector cannot load its keys: " + ex.Message, ExitConfigError);
             }
 
+            if (bootstrapAdmin)
+            {
+                return await WriteBootstrapAdminAsync(app).ConfigureAwait(false);
+            }
+
             try
             {
                 await app.RunAsync().ConfigureAwait(false);
@@ -58,6 +71,36 @@ internal static partial class Program
                     $"A listener could not bind: {ex.Message.TrimEnd('.')}. Another process (maybe another collector) uses the port; stop it or change Collector:Endpoints.",
                     ExitFatal);
             }
+        }
+    }
+
+    /// <summary>Creates a new admin token and writes DATA_DIR/admin.json, without starting the collector.</summary>
+    private static async Task<int> WriteBootstrapAdminAsync(WebApplication app)
+    {
+        CollectorOptions options = app.Services.GetRequiredService<IOptions<CollectorOptions>>().Value;
+        if (options.Insecure)
+        {
+            return ReportStartupFailure("bootstrap-admin: this collector runs with Collector:Insecure=true, which needs no API tokens.", ExitConfigError);
+        }
+
+        string adminUrl = options.Endpoints.Admin;
+        if (Endpoints.ListenAddress.TryParse(adminUrl, out Endpoints.ListenAddress? address, out _) &&
+            (address.Address.Equals(System.Net.IPAddress.Any) || address.Address.Equals(System.Net.IPAddress.IPv6Any)))
+        {
+            adminUrl = $"https://127.0.0.1:{address.Port}"; // reachable from this host, and named in the server certificate
+        }
+
+        try
+        {
+            string path = app.Services.GetRequiredService<Access.BootstrapAdmin>().Write(adminUrl, "bootstrap-admin was run");
+            await Console.Out.WriteLineAsync(
+                $"Wrote a new admin API credential to {path}. Use it: OPSCTL_CONFIG={path} opsctl api-tokens list").ConfigureAwait(false);
+            return 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException or Storage.StorageUnavailableException)
+        {
+            return ReportStartupFailure(
+                $"bootstrap-admin could not write the credential: {ex.Message} Run it as the collector's user (sudo -u opsagent-collector) or root.", ExitFatal);
         }
     }
 

@@ -312,4 +312,30 @@ public sealed class SecurityTests(SecureFleet fleet) : IClassFixture<SecureFleet
         Assert.True(next.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()));
         await fleet.AuditedAsync("/opsagent.v1.AgentGateway/RenewCertificate", "ok", e => e.ActorId == "renewer-1");
     }
+
+    [Fact]
+    public async Task BootstrapAdmin_RunAgainstARunningCollector_NewAdminCredentialWorksAtOnce()
+    {
+        string config = Path.Combine(fleet.Sub("bootstrap"), "collector.json");
+        await File.WriteAllTextAsync(config, "{}", TestContext.Current.CancellationToken);
+        await using ManagedProcess command = ManagedProcess.Start(
+            "bootstrap-admin",
+            Binaries.Collector,
+            [
+                "bootstrap-admin", "--config", config, "--data-dir", Collector.DataDirectory,
+                "--gateway", Collector.GatewayUrl, "--admin", Collector.AdminUrl, "--metrics", Collector.MetricsUrl,
+            ]);
+        int exitCode = await command.Exited.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        Assert.True(exitCode == 0, command.ToString());
+        Assert.Contains("Wrote a new admin API credential to", command.StandardOutput, StringComparison.Ordinal);
+
+        string adminFile = Path.Combine(Collector.DataDirectory, "admin.json");
+        OpsctlResult whoami = await Opsctl.RunAsync(new Dictionary<string, string> { ["OPSCTL_CONFIG"] = adminFile }, "whoami", "-o", "json");
+
+        Assert.True(whoami.ExitCode == 0, whoami.Output);
+        JsonElement me = JsonDocument.Parse(whoami.StandardOutput).RootElement;
+        Assert.Equal("bootstrap", me.GetProperty("name").GetString());
+        Assert.Equal("admin", me.GetProperty("role").GetString());
+        Assert.NotEqual(Collector.AdminToken!.Split('_')[1], me.GetProperty("tokenId").GetString());
+    }
 }
