@@ -24,6 +24,9 @@ internal sealed partial class CertificateRenewer(
     ILogger<CertificateRenewer> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxSleep = TimeSpan.FromHours(1);
+
+    /// <summary>Never renew more often than this, whatever the certificates say (a collector issuing very short ones).</summary>
+    private static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>When a certificate valid from <paramref name="notBefore"/> to <paramref name="notAfter"/> is renewed.</summary>
@@ -37,6 +40,7 @@ internal sealed partial class CertificateRenewer(
         }
 
         var backoff = new ExponentialBackoff(TimeSpan.FromSeconds(30), MaxSleep, Random.Shared);
+        long lastRenewal = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;
@@ -49,11 +53,17 @@ internal sealed partial class CertificateRenewer(
                 X509Certificate2 current = credentials.Certificate;
                 DateTimeOffset due = RenewalTime(current.NotBefore.ToUniversalTime(), current.NotAfter.ToUniversalTime());
                 wait = due - time.GetUtcNow();
-                if (wait <= TimeSpan.Zero)
+                TimeSpan sinceLast = lastRenewal == 0 ? MaxSleep : time.GetElapsedTime(lastRenewal);
+                if (wait <= TimeSpan.Zero && sinceLast < MinInterval)
+                {
+                    wait = MinInterval - sinceLast;
+                }
+                else if (wait <= TimeSpan.Zero)
                 {
                     try
                     {
                         await RenewAsync(stoppingToken).ConfigureAwait(false);
+                        lastRenewal = time.GetTimestamp();
                         backoff.Reset();
                         continue;
                     }

@@ -110,7 +110,11 @@ internal sealed class CertificateAuthority : IDisposable
         subject.AddCommonName(agentId);
         var request = new CertificateRequest(subject.Build(), publicKey, HashAlgorithmName.SHA256);
         AddEndEntityExtensions(request, ClientAuth);
-        return request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), now - Backdate, Clamp(now + lifetime), NewSerial());
+
+        // Backdated for clock skew, but by no more than a tenth of the lifetime: agents renew at two thirds of the span
+        // they see, and a short-lived certificate backdated by minutes would look due for renewal the moment it arrives.
+        TimeSpan backdate = lifetime / 10 < Backdate ? lifetime / 10 : Backdate;
+        return request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), now - backdate, Clamp(now + lifetime), NewSerial());
     }
 
     /// <summary>
