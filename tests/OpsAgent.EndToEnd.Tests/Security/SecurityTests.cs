@@ -338,4 +338,44 @@ public sealed class SecurityTests(SecureFleet fleet) : IClassFixture<SecureFleet
         Assert.Equal("admin", me.GetProperty("role").GetString());
         Assert.NotEqual(Collector.AdminToken!.Split('_')[1], me.GetProperty("tokenId").GetString());
     }
+
+    [Fact]
+    public async Task Opsctl_TokenLifecycleAndAudit_AsAnAdminWouldUseThem()
+    {
+        Dictionary<string, string> admin = Collector.OpsctlEnvironment();
+
+        OpsctlResult created = await Opsctl.RunAsync(admin, "api-tokens", "create", "ci-deploy", "--role", "operator", "--expires", "1h", "-o", "json");
+        Assert.True(created.ExitCode == 0, created.Output);
+        JsonElement token = JsonDocument.Parse(created.StandardOutput).RootElement;
+        string tokenId = token.GetProperty("details").GetProperty("tokenId").GetString()!;
+        Assert.StartsWith("oa_" + tokenId + "_", token.GetProperty("token").GetString(), StringComparison.Ordinal);
+        Assert.Equal("operator", token.GetProperty("details").GetProperty("role").GetString());
+
+        OpsctlResult asOperator = await Opsctl.RunAsync(
+            new Dictionary<string, string>(admin) { ["OPSAGENT_TOKEN"] = token.GetProperty("token").GetString()! }, "whoami");
+        Assert.True(asOperator.ExitCode == 0, asOperator.Output);
+        Assert.Contains($"token {tokenId} (ci-deploy), role operator", asOperator.StandardOutput, StringComparison.Ordinal);
+
+        OpsctlResult revoked = await Opsctl.RunAsync(admin, "api-tokens", "revoke", tokenId);
+        OpsctlResult list = await Opsctl.RunAsync(admin, "api-tokens", "list", "--all", "-o", "json");
+        Assert.True(revoked.ExitCode == 0, revoked.Output);
+        JsonElement listed = JsonDocument.Parse(list.StandardOutput).RootElement.GetProperty("tokens").EnumerateArray().Single(t => t.GetProperty("tokenId").GetString() == tokenId);
+        Assert.Equal("revoked", listed.GetProperty("state").GetString());
+
+        OpsctlResult enrolment = await Opsctl.RunAsync(admin, "tokens", "create", "--expires", "5m", "--labels", "env=prod,role=web", "--description", "new web host");
+        Assert.True(enrolment.ExitCode == 0, enrolment.Output);
+        Assert.Matches("^oe_[0-9a-f]{12}_[0-9a-f]{32}_[0-9a-f]{64}$", enrolment.StandardOutput.Trim());
+        OpsctlResult enrolmentTokens = await Opsctl.RunAsync(admin, "tokens", "list", "-o", "json");
+        JsonElement pending = JsonDocument.Parse(enrolmentTokens.StandardOutput).RootElement.GetProperty("tokens").EnumerateArray()
+            .Single(t => t.GetProperty("description").GetString() == "new web host");
+        Assert.Equal("active", pending.GetProperty("state").GetString());
+        Assert.Equal("web", pending.GetProperty("labels").GetProperty("role").GetString());
+
+        OpsctlResult audit = await Opsctl.RunAsync(admin, "audit", "--since", "10m", "--limit", "500", "-o", "json");
+        Assert.True(audit.ExitCode == 0, audit.Output);
+        JsonElement[] events = [.. JsonDocument.Parse(audit.StandardOutput).RootElement.GetProperty("events").EnumerateArray()];
+        Assert.Contains(events, e => e.GetProperty("method").GetString() == "/opsagent.v1.Access/RevokeApiToken"
+            && e.GetProperty("outcome").GetString() == "ok" && e.GetProperty("actorName").GetString() == "bootstrap");
+        Assert.Contains(events, e => e.GetProperty("method").GetString() == "/opsagent.v1.Access/WhoAmI" && e.GetProperty("actorId").GetString() == tokenId);
+    }
 }
