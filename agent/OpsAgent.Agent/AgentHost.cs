@@ -113,6 +113,14 @@ internal static class AgentHost
             services.AddHostedService<SyntheticBackfillService>();
         }
 
+        services.AddSingleton<FatalError>();
+        services.AddSingleton<AgentCredentials>();
+        services.AddSingleton<GatewayChannels>();
+        services.AddSingleton<AgentEnrollment>();
+        services.AddSingleton<PinnedCommandKeyProvider>();
+        services.AddSingleton<ICommandKeyProvider>(sp => sp.GetRequiredService<PinnedCommandKeyProvider>());
+        services.AddHostedService<CertificateRenewer>();
+
         services.AddHostedService<MetricCollectionService>();
         services.AddHostedService<UplinkService>();
         return services;

@@ -22,7 +22,7 @@ internal static partial class Program
         {
             host = AgentHost.CreateBuilder(args).Build();
         }
-        catch (Exception ex) when (ex is AgentConfigurationException or InvalidDataException or FormatException)
+        catch (Exception ex) when (IsUnreadableConfiguration(ex))
         {
             // InvalidDataException: a config file that is not valid JSON; its message names the file and the line.
             return ReportStartupFailure(ConfigurationProblem(ex), ExitConfigError);
@@ -36,10 +36,12 @@ internal static partial class Program
                 return ReportStartupFailure($"The agent configuration is invalid ({file}):{Environment.NewLine}  - {problems}", ExitConfigError);
             }
 
+            // Resolved now: RunAsync disposes the host, and with it the service provider.
+            var fatalError = host.Services.GetRequiredService<Identity.FatalError>();
             try
             {
                 await host.RunAsync().ConfigureAwait(false);
-                return 0;
+                return fatalError.Message is { } fatal ? ReportStartupFailure(fatal, ExitConfigError) : 0;
             }
             catch (Exception ex) when (ex is InvalidDataException or UnauthorizedAccessException or IOException)
             {
@@ -64,24 +66,47 @@ internal static partial class Program
     /// Runs every ValidateOnStart check before the host starts, so that a bad configuration is reported once, as a
     /// list of fixes, instead of as the host's stack trace.
     /// </summary>
-    private static string? ValidateConfiguration(IServiceProvider services)
+    internal static string? ValidateConfiguration(IServiceProvider services)
     {
         try
         {
             services.GetService<IStartupValidator>()?.Validate();
             return null;
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ex is OptionsValidationException or AggregateException || IsBindingFailure(ex))
         {
-            return string.Join(Environment.NewLine + "  - ", ex.Failures);
-        }
-        catch (AggregateException ex)
-        {
-            return string.Join(
-                Environment.NewLine + "  - ",
-                ex.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures));
+            IEnumerable<Exception> all = ex is AggregateException aggregate ? aggregate.InnerExceptions : [ex];
+            var problems = new List<string>();
+            foreach (Exception problem in all)
+            {
+                if (problem is OptionsValidationException validation)
+                {
+                    problems.AddRange(validation.Failures);
+                }
+                else if (IsBindingFailure(problem))
+                {
+                    problems.Add(problem.Message + " Write the value in the form its key expects: a number without quotes, a duration as \"00:00:30\", true or false.");
+                }
+                else
+                {
+                    throw;
+                }
+            }
+
+            return string.Join(Environment.NewLine + "  - ", problems);
         }
     }
+
+    /// <summary>
+    /// What building the host throws for a configuration it cannot read: a missing explicit file, broken JSON
+    /// (InvalidDataException, naming the file and line), a bad value format, or a value of the wrong type.
+    /// </summary>
+    internal static bool IsUnreadableConfiguration(Exception ex) =>
+        ex is AgentConfigurationException or InvalidDataException or FormatException || IsBindingFailure(ex);
+
+    /// <summary>The configuration binder's "Failed to convert configuration value 'x' at 'Key' to type 'T'": a value of the wrong type.</summary>
+    private static bool IsBindingFailure(Exception ex) =>
+        ex is InvalidOperationException && ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal);
 
     [System.Runtime.Versioning.SupportedOSPlatform("windows")]
     private static void AddEventLog(ILoggingBuilder builder) => builder.AddEventLog(o => o.SourceName = "OpsAgent.Agent");

@@ -1,9 +1,12 @@
 using System.CommandLine;
 using OpsAgent.Cli.Agents;
+using OpsAgent.Cli.ApiTokens;
+using OpsAgent.Cli.Audit;
 using OpsAgent.Cli.Eval;
 using OpsAgent.Cli.Invocation;
 using OpsAgent.Cli.Metrics;
 using OpsAgent.Cli.Quickstart;
+using OpsAgent.Cli.Tokens;
 
 namespace OpsAgent.Cli;
 
@@ -18,6 +21,10 @@ internal static class CommandCatalog
     [
         AgentsCommand.Create,
         MetricsCommand.Create,
+        TokensCommand.Create,
+        ApiTokensCommand.Create,
+        AuditCommand.Create,
+        WhoAmICommand.Create,
         QuickstartCommand.Create,
         EvalCommand.Create,
     ];

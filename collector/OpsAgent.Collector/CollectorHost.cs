@@ -1,11 +1,18 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Options;
+using OpsAgent.Collector.Access;
 using OpsAgent.Collector.Admin;
 using OpsAgent.Collector.Configuration;
 using OpsAgent.Collector.Endpoints;
+using OpsAgent.Collector.Enrollment;
 using OpsAgent.Collector.Gateway;
 using OpsAgent.Collector.Ingest;
 using OpsAgent.Collector.Observability;
+using OpsAgent.Collector.Pki;
 using OpsAgent.Collector.Storage;
 
 namespace OpsAgent.Collector;
@@ -74,6 +81,12 @@ internal static class CollectorHost
         {
             var options = new CollectorOptions();
             context.Configuration.GetSection(CollectorOptions.SectionName).Bind(options);
+
+            // An agent needs one stream (plus a renewal now and then), opsctl a few: a peer opening hundreds is not a client.
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 32;
+            // Find dead peers (a host that lost power, a NAT that dropped the flow) without waiting for TCP.
+            kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+            kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(30);
             ConfigureListener(kestrel, listeners, ListenerKind.Gateway, options.Endpoints.Gateway);
             ConfigureListener(kestrel, listeners, ListenerKind.Admin, options.Endpoints.Admin);
             ConfigureListener(kestrel, listeners, ListenerKind.Metrics, options.Endpoints.Metrics);
@@ -81,8 +94,10 @@ internal static class CollectorHost
 
         WebApplication app = builder.Build();
         app.UseMiddleware<ListenerRoutingMiddleware>();
+        app.UseMiddleware<UnaryRequestValidationMiddleware>();
         app.MapGrpcService<AgentGatewayService>();
         app.MapGrpcService<AdminService>();
+        app.MapGrpcService<AccessService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/metrics", WriteMetrics);
@@ -104,11 +119,14 @@ internal static class CollectorHost
         services.AddSingleton<BatchValidator>();
         services.AddTelemetryStore(configuration);
         services.AddHostedService<EndpointsFileWriter>();
+        services.AddIdentityAndAccess(configuration);
 
         var ingest = new IngestOptions();
         configuration.GetSection(IngestOptions.SectionName).Bind(ingest);
         services.AddGrpc(o =>
         {
+            // Every call passes the access table first (Access/MethodAccess.cs): authentication, roles, audit.
+            o.Interceptors.Add<AccessInterceptor>();
             // A hard ceiling well above the per-batch limit: batches between the two get a clear per-batch rejection in
             // the ack; anything larger ends the stream with RESOURCE_EXHAUSTED before it is buffered.
             o.MaxReceiveMessageSize = (2 * ingest.MaxBatchBytes) + (64 * 1024);
@@ -120,19 +138,84 @@ internal static class CollectorHost
         return services;
     }
 
-    private static void ConfigureListener(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, CollectorListeners listeners, ListenerKind kind, string url)
+    /// <summary>
+    /// Keys, enrolment, API tokens, the access interceptor and the audit log. The keys are loaded (or created) by
+    /// Program before the listeners open, so that a damaged key stops the collector with a clear message.
+    /// </summary>
+    public static IServiceCollection AddIdentityAndAccess(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TlsOptions>().Bind(configuration.GetSection(TlsOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TlsOptions>, TlsOptionsValidator>();
+        services.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidator>();
+        services.AddOptions<EnrollmentOptions>().Bind(configuration.GetSection(EnrollmentOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EnrollmentOptions>, EnrollmentOptionsValidator>();
+        foreach (SchemaMigration migration in AccessSchema.Migrations.Concat(EnrollmentSchema.Migrations))
+        {
+            services.AddSingleton(migration);
+        }
+
+        services.AddSingleton<CollectorPki>();
+        services.AddSingleton<ICommandSigner>(sp =>
+        {
+            CollectorPki pki = sp.GetRequiredService<CollectorPki>();
+            pki.EnsureLoaded();
+            return pki.CommandSigner;
+        });
+        services.AddSingleton<SecurityMetrics>();
+        services.AddSingleton<ApiTokenStore>();
+        services.AddSingleton<EnrollmentTokenStore>();
+        services.AddSingleton<AgentCertificateStore>();
+        services.AddSingleton<AgentAuthenticator>();
+        services.AddSingleton<EnrollmentService>();
+        services.AddSingleton<AgentThrottle>();
+        services.AddSingleton<AccessInterceptor>();
+        services.AddSingleton<AuditLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
+        services.AddSingleton<BootstrapAdmin>();
+        services.AddHostedService(sp => sp.GetRequiredService<BootstrapAdmin>());
+        return services;
+    }
+
+    private static void ConfigureListener(KestrelServerOptions kestrel, CollectorListeners listeners, ListenerKind kind, string url)
     {
         // Invalid addresses are reported by CollectorOptionsValidator with every other problem; skip them here.
         if (ListenAddress.TryParse(url, out ListenAddress? address, out _))
         {
-            listeners.Configure(kestrel, kind, address, configureTls: null);
+            // The keys are resolved at each handshake, not here: Kestrel is configured while the host is built, before
+            // Program has validated the configuration and loaded the keys.
+            listeners.Configure(kestrel, kind, address, listen => UseTls(listen, () => kestrel.ApplicationServices.GetRequiredService<CollectorPki>(), kind));
         }
     }
 
-    private static IResult WriteMetrics(CollectorMetrics metrics, ITelemetryStore store, StoreCounters counters, ConnectionRegistry connections)
+    private static void UseTls(ListenOptions listen, Func<CollectorPki> pki, ListenerKind kind)
+    {
+        List<SslApplicationProtocol> protocols = kind == ListenerKind.Metrics
+            ? [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11]
+            : [SslApplicationProtocol.Http2];
+        listen.UseHttps(new TlsHandshakeCallbackOptions
+        {
+            HandshakeTimeout = TimeSpan.FromSeconds(10),
+            OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = pki().ServerCertificate(),
+                ApplicationProtocols = protocols,
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                // Agents present their certificate on the gateway (Enroll comes without one). The handshake accepts any
+                // or none: the access interceptor judges it, so that a bad certificate gets a gRPC status saying what is
+                // wrong, and an audit entry, instead of a failed handshake.
+                ClientCertificateRequired = kind == ListenerKind.Gateway,
+                RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+            }),
+        });
+    }
+
+    private static IResult WriteMetrics(
+        CollectorMetrics metrics, ITelemetryStore store, StoreCounters counters, ConnectionRegistry connections, SecurityMetrics security)
     {
         var writer = new PrometheusTextWriter();
         metrics.WriteTo(writer);
+        security.WriteTo(writer);
         StoreMetricsExporter.WriteTo(writer, store, counters, connections);
         return Results.Text(writer.ToString(), "text/plain; version=0.0.4; charset=utf-8");
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpsAgent.Collector.Configuration;
+using OpsAgent.Collector.Pki;
 
 namespace OpsAgent.Collector;
 
@@ -17,12 +18,20 @@ internal static partial class Program
             return 0;
         }
 
+        // `OpsAgent.Collector bootstrap-admin [--config FILE] [--data-dir DIR]`: the way back in when every admin token is
+        // lost. It needs the data directory (the collector's own user, or root), which already holds the CA key.
+        bool bootstrapAdmin = args is ["bootstrap-admin", ..];
+        if (bootstrapAdmin)
+        {
+            args = args[1..];
+        }
+
         WebApplication app;
         try
         {
             app = CollectorHost.Build(args);
         }
-        catch (Exception ex) when (ex is CollectorConfigurationException or InvalidDataException or FormatException)
+        catch (Exception ex) when (IsUnreadableConfiguration(ex))
         {
             return ReportStartupFailure("The collector cannot read its configuration: " + Flatten(ex), ExitConfigError);
         }
@@ -37,6 +46,22 @@ internal static partial class Program
 
             try
             {
+                // Before any listener opens: TLS needs the server certificate, and a damaged key must stop the start.
+                app.Services.GetRequiredService<CollectorPki>().EnsureLoaded();
+            }
+            catch (PkiException ex)
+            {
+                // Not a restart loop: a missing or damaged key needs an admin (restore a backup), as a bad config does.
+                return ReportStartupFailure("The collector cannot load its keys: " + ex.Message, ExitConfigError);
+            }
+
+            if (bootstrapAdmin)
+            {
+                return await WriteBootstrapAdminAsync(app).ConfigureAwait(false);
+            }
+
+            try
+            {
                 await app.RunAsync().ConfigureAwait(false);
                 return 0;
             }
@@ -46,6 +71,36 @@ internal static partial class Program
                     $"A listener could not bind: {ex.Message.TrimEnd('.')}. Another process (maybe another collector) uses the port; stop it or change Collector:Endpoints.",
                     ExitFatal);
             }
+        }
+    }
+
+    /// <summary>Creates a new admin token and writes DATA_DIR/admin.json, without starting the collector.</summary>
+    private static async Task<int> WriteBootstrapAdminAsync(WebApplication app)
+    {
+        CollectorOptions options = app.Services.GetRequiredService<IOptions<CollectorOptions>>().Value;
+        if (options.Insecure)
+        {
+            return ReportStartupFailure("bootstrap-admin: this collector runs with Collector:Insecure=true, which needs no API tokens.", ExitConfigError);
+        }
+
+        string adminUrl = options.Endpoints.Admin;
+        if (Endpoints.ListenAddress.TryParse(adminUrl, out Endpoints.ListenAddress? address, out _) &&
+            (address.Address.Equals(System.Net.IPAddress.Any) || address.Address.Equals(System.Net.IPAddress.IPv6Any)))
+        {
+            adminUrl = $"https://127.0.0.1:{address.Port}"; // reachable from this host, and named in the server certificate
+        }
+
+        try
+        {
+            string path = app.Services.GetRequiredService<Access.BootstrapAdmin>().Write(adminUrl, "bootstrap-admin was run");
+            await Console.Out.WriteLineAsync(
+                $"Wrote a new admin API credential to {path}. Use it: OPSCTL_CONFIG={path} opsctl api-tokens list").ConfigureAwait(false);
+            return 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException or Storage.StorageUnavailableException)
+        {
+            return ReportStartupFailure(
+                $"bootstrap-admin could not write the credential: {ex.Message} Run it as the collector's user (sudo -u opsagent-collector) or root.", ExitFatal);
         }
     }
 
@@ -64,24 +119,47 @@ internal static partial class Program
     /// Runs every ValidateOnStart check before the host starts, so that a bad configuration is reported once, as a
     /// list of fixes, instead of as the host's stack trace.
     /// </summary>
-    private static string? ValidateConfiguration(IServiceProvider services)
+    internal static string? ValidateConfiguration(IServiceProvider services)
     {
         try
         {
             services.GetService<IStartupValidator>()?.Validate();
             return null;
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ex is OptionsValidationException or AggregateException || IsBindingFailure(ex))
         {
-            return string.Join(Environment.NewLine + "  - ", ex.Failures);
-        }
-        catch (AggregateException ex)
-        {
-            return string.Join(
-                Environment.NewLine + "  - ",
-                ex.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures));
+            IEnumerable<Exception> all = ex is AggregateException aggregate ? aggregate.InnerExceptions : [ex];
+            var problems = new List<string>();
+            foreach (Exception problem in all)
+            {
+                if (problem is OptionsValidationException validation)
+                {
+                    problems.AddRange(validation.Failures);
+                }
+                else if (IsBindingFailure(problem))
+                {
+                    problems.Add(problem.Message + " Write the value in the form its key expects: a number without quotes, a duration as \"00:00:30\", true or false.");
+                }
+                else
+                {
+                    throw;
+                }
+            }
+
+            return string.Join(Environment.NewLine + "  - ", problems);
         }
     }
+
+    /// <summary>
+    /// What building the host throws for a configuration it cannot read: a missing explicit file, broken JSON
+    /// (InvalidDataException, naming the file and line), a bad value format, or a value of the wrong type.
+    /// </summary>
+    internal static bool IsUnreadableConfiguration(Exception ex) =>
+        ex is CollectorConfigurationException or InvalidDataException or FormatException || IsBindingFailure(ex);
+
+    /// <summary>The configuration binder's "Failed to convert configuration value 'x' at 'Key' to type 'T'": a value of the wrong type.</summary>
+    private static bool IsBindingFailure(Exception ex) =>
+        ex is InvalidOperationException && ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal);
 
     [System.Runtime.Versioning.SupportedOSPlatform("windows")]
     private static void AddEventLog(ILoggingBuilder builder) => builder.AddEventLog(o => o.SourceName = "OpsAgent.Collector");

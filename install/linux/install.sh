@@ -17,7 +17,10 @@ Options:
   --agent               install (or remove) the agent
   --collector           install (or remove) the collector
   --collector-url URL   the collector's agent gateway, written into a new /etc/opsagent/agent.json
-                        (default with --collector on the same host: http://127.0.0.1:7400)
+                        (default with --collector on the same host: https://127.0.0.1:7400)
+  --enrollment-token T  the agent's single-use enrolment token (`opsctl tokens create --expires 1h` on the
+                        collector), written to /etc/opsagent/enrollment-token (mode 0600); the agent enrols with it
+                        at its first start. Without it, write the token to that file later and start the agent.
   --from-build DIR      install the programs in DIR/agent and DIR/collector (published elsewhere, or a copy of
                         another host's /opt/opsagent) instead of publishing; no .NET SDK needed
   --rid RID             runtime identifier to publish for (default: this host's, e.g. linux-x64)
@@ -44,6 +47,7 @@ readonly SCRIPT_DIR REPO_ROOT
 want_agent=0
 want_collector=0
 collector_url=""
+enrollment_token=""
 from_build=""
 rid=""
 root=""
@@ -60,6 +64,12 @@ while (($# > 0)); do
             shift
             ;;
         --collector-url=*) collector_url="${1#*=}" ;;
+        --enrollment-token)
+            (($# > 1)) || die "--enrollment-token needs the token printed by 'opsctl tokens create'"
+            enrollment_token="$2"
+            shift
+            ;;
+        --enrollment-token=*) enrollment_token="${1#*=}" ;;
         --from-build)
             (($# > 1)) || die "--from-build needs a directory"
             from_build="$2"
@@ -103,8 +113,8 @@ readonly root
 if ((purge && !uninstall)); then
     die "--purge only goes with --uninstall"
 fi
-if ((uninstall)) && [[ -n "$collector_url$from_build$rid" ]]; then
-    die "--collector-url, --from-build and --rid are for installing, not with --uninstall"
+if ((uninstall)) && [[ -n "$collector_url$from_build$rid$enrollment_token" ]]; then
+    die "--collector-url, --enrollment-token, --from-build and --rid are for installing, not with --uninstall"
 fi
 if [[ -z "$root" && "$(id -u)" -ne 0 ]]; then
     die "installing into / needs root: run it with sudo, or stage the files elsewhere with --root DIR"
@@ -308,6 +318,20 @@ create_data_dir() {
     fi
 }
 
+# The agent needs an identity before it can talk to a secure collector: enrolled already, or a token to enrol with.
+agent_lacks_identity() {
+    grep -Eq '"CollectorUrl"[[:space:]]*:[[:space:]]*"https://' "$root$ETC_DIR/agent.json" &&
+        [[ ! -e "$root$(data_dir_of agent)/identity/agent.pem" && ! -s "$root$ETC_DIR/enrollment-token" ]]
+}
+
+write_enrollment_token() {
+    local file="$root$ETC_DIR/enrollment-token"
+    printf '%s\n' "$1" >"$file.tmp"
+    chmod 0600 "$file.tmp"
+    mv "$file.tmp" "$file"
+    note "Wrote the enrolment token to $ETC_DIR/enrollment-token (mode 0600); the agent enrols with it at its next start."
+}
+
 agent_config_lacks_url() {
     grep -Eq '"CollectorUrl"[[:space:]]*:[[:space:]]*""' "$root$ETC_DIR/agent.json"
 }
@@ -322,6 +346,10 @@ start_unit() {
     fi
     if [[ "$component" == agent ]] && agent_config_lacks_url; then
         note "$unit is enabled but not started: it needs Agent:CollectorUrl first (see above)."
+        return 0
+    fi
+    if [[ "$component" == agent ]] && agent_lacks_identity; then
+        note "$unit is enabled but not started: it needs an enrolment token first (see above)."
         return 0
     fi
     say "Starting $unit"
@@ -343,9 +371,19 @@ do_install() {
         ((want_agent)) || die "--collector-url goes into the agent's configuration; add --agent"
         local url_pattern='^https?://[][A-Za-z0-9._~:/%-]+$'
         [[ "$collector_url" =~ $url_pattern ]] ||
-            die "--collector-url '$collector_url' is not an http:// or https:// URL, e.g. http://collector.example.com:7400"
+            die "--collector-url '$collector_url' is not an http:// or https:// URL, e.g. https://collector.example.com:7400"
+        local loopback_pattern='^http://(127\.[0-9.]+|localhost|\[::1\])(:[0-9]+)?/?$'
+        if [[ "$collector_url" == http://* && ! "$collector_url" =~ $loopback_pattern ]]; then
+            die "--collector-url '$collector_url' is plain HTTP to another host, which the agent refuses (collectors accept plain HTTP on loopback only, for tests). Use https://, e.g. https://collector.example.com:7400"
+        fi
     elif ((want_agent && want_collector)); then
-        collector_url="http://127.0.0.1:7400"
+        collector_url="https://127.0.0.1:7400"
+    fi
+    if [[ -n "$enrollment_token" ]]; then
+        ((want_agent)) || die "--enrollment-token is for the agent; add --agent"
+        local token_pattern='^oe_[0-9a-f]{12}_[0-9a-f]{32}_[0-9a-f]{64}$'
+        [[ "$enrollment_token" =~ $token_pattern ]] ||
+            die "--enrollment-token is not an enrolment token; pass it exactly as 'opsctl tokens create' printed it (oe_ and three groups of hex digits)"
     fi
 
     local work
@@ -377,8 +415,13 @@ do_install() {
         if [[ "$component" == agent ]]; then
             write_agent_policy
             write_agent_config "$collector_url"
+            if [[ -n "$enrollment_token" ]]; then
+                write_enrollment_token "$enrollment_token"
+            fi
             if agent_config_lacks_url; then
-                warn "$ETC_DIR/agent.json has no Agent:CollectorUrl: the agent will not start until it has. Set it to the collector's gateway (e.g. \"CollectorUrl\": \"http://collector.example.com:7400\"), or rerun with --collector-url after removing the file."
+                warn "$ETC_DIR/agent.json has no Agent:CollectorUrl: the agent will not start until it has. Set it to the collector's gateway (e.g. \"CollectorUrl\": \"https://collector.example.com:7400\"), or rerun with --collector-url after removing the file."
+            elif agent_lacks_identity; then
+                warn "the agent is not enrolled and has no enrolment token. On the collector: opsctl tokens create --expires 1h; write the token to $ETC_DIR/enrollment-token (mode 0600) or rerun with --enrollment-token, then start opsagent-agent."
             fi
         else
             write_collector_config
@@ -450,6 +493,9 @@ uninstall_component() {
     if ((purge)); then
         [[ -z "$policy" ]] || rm -f "$policy"
         rm -f "$root$ETC_DIR/$component.json"
+        if [[ "$component" == agent ]]; then
+            rm -f "$root$ETC_DIR/enrollment-token"
+        fi
         rm -rf "$root$data" "$root$UNIT_DIR/$unit.d"
         note "Purged $configs and $data."
         if [[ "$component" == collector ]]; then

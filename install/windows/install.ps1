@@ -19,7 +19,10 @@
 .PARAMETER Collector
     Install (or remove) the collector.
 .PARAMETER CollectorUrl
-    The collector's agent gateway, written into a new agent.json (default with -Collector: http://127.0.0.1:7400).
+    The collector's agent gateway, written into a new agent.json (default with -Collector: https://127.0.0.1:7400).
+.PARAMETER EnrollmentToken
+    The agent's single-use enrolment token (`opsctl tokens create --expires 1h` on the collector), written to
+    %ProgramData%\OpsAgent\enrollment-token; the agent enrols with it at its first start.
 .PARAMETER FromBuild
     A directory with agent\ and collector\ holding published programs (e.g. a copy of another host's
     %ProgramFiles%\OpsAgent); no .NET SDK needed.
@@ -32,7 +35,7 @@
     With -Uninstall: also remove the configuration and data.
 
 .EXAMPLE
-    .\install\windows\install.ps1 -Agent -CollectorUrl http://collector.example.com:7400
+    .\install\windows\install.ps1 -Agent -CollectorUrl https://collector.example.com:7400 -EnrollmentToken oe_...
 .EXAMPLE
     .\install\windows\install.ps1 -Uninstall -Purge
 #>
@@ -42,6 +45,7 @@ param(
     [switch] $Agent,
     [switch] $Collector,
     [string] $CollectorUrl = '',
+    [string] $EnrollmentToken = '',
     [string] $FromBuild = '',
     [string] $Rid = 'win-x64',
     [switch] $Uninstall,
@@ -171,6 +175,10 @@ function Write-DefaultConfig([string] $Key, $C, [string] $Url) {
     if ($Key -eq 'agent' -and $Url) {
         $text = $text.Replace('"CollectorUrl": ""', "`"CollectorUrl`": `"$Url`"")
     }
+    if ($Key -eq 'agent') {
+        $tokenJson = (Join-Path $DataRoot 'enrollment-token').Replace('\', '\\')
+        $text = $text.Replace('"TokenFile": "/etc/opsagent/enrollment-token"', "`"TokenFile`": `"$tokenJson`"")
+    }
     if ($Key -eq 'collector') {
         $dataJson = $C.Data.Replace('\', '\\')
         $text = $text.Replace('"DataDirectory": "/var/lib/opsagent-collector"', "`"DataDirectory`": `"$dataJson`"")
@@ -226,11 +234,20 @@ function Install-Components([string[]] $Keys) {
     if ($url) {
         if ($Keys -notcontains 'agent') { throw '-CollectorUrl goes into the agent''s configuration; add -Agent.' }
         if ($url -notmatch '^https?://[A-Za-z0-9._~:/%\[\]-]+$') {
-            throw "-CollectorUrl '$url' is not an http:// or https:// URL, e.g. http://collector.example.com:7400"
+            throw "-CollectorUrl '$url' is not an http:// or https:// URL, e.g. https://collector.example.com:7400"
+        }
+        if ($url -match '^http://' -and $url -notmatch '^http://(127\.[0-9.]+|localhost|\[::1\])(:[0-9]+)?/?$') {
+            throw "-CollectorUrl '$url' is plain HTTP to another host, which the agent refuses. Use https://, e.g. https://collector.example.com:7400"
         }
     }
     elseif ($Keys -contains 'agent' -and $Keys -contains 'collector') {
-        $url = 'http://127.0.0.1:7400'
+        $url = 'https://127.0.0.1:7400'
+    }
+    if ($EnrollmentToken) {
+        if ($Keys -notcontains 'agent') { throw '-EnrollmentToken is for the agent; add -Agent.' }
+        if ($EnrollmentToken -notmatch '^oe_[0-9a-f]{12}_[0-9a-f]{32}_[0-9a-f]{64}$') {
+            throw '-EnrollmentToken is not an enrolment token; pass it exactly as `opsctl tokens create` printed it.'
+        }
     }
 
     $work = Join-Path ([System.IO.Path]::GetTempPath()) ("opsagent-install-" + [Guid]::NewGuid().ToString('N').Substring(0, 8))
@@ -259,8 +276,20 @@ function Install-Components([string[]] $Keys) {
             Write-DefaultConfig $key $c $url
             Register-Component $c
             Grant-DataAccess $c
+            $tokenFile = Join-Path $DataRoot 'enrollment-token'
+            if ($key -eq 'agent' -and $EnrollmentToken) {
+                # %ProgramData%\OpsAgent is limited to SYSTEM and Administrators (Initialize-DataRoot).
+                [System.IO.File]::WriteAllText($tokenFile, $EnrollmentToken, (New-Object System.Text.UTF8Encoding $false))
+                Note "Wrote the enrolment token to $tokenFile; the agent enrols with it at its first start."
+            }
             if ($key -eq 'agent' -and (Select-String -Path $c.Config -Pattern '"CollectorUrl"\s*:\s*""' -Quiet)) {
                 Write-Warning "The agent service is installed but not started: $($c.Config) has no Agent:CollectorUrl yet. Set it, then: Start-Service $($c.Service)"
+                continue
+            }
+            $enrolled = Test-Path (Join-Path $c.Data 'identity\agent.pem')
+            if ($key -eq 'agent' -and -not $enrolled -and -not (Test-Path $tokenFile) -and
+                (Select-String -Path $c.Config -Pattern '"CollectorUrl"\s*:\s*"https://' -Quiet)) {
+                Write-Warning "The agent service is installed but not started: it is not enrolled. On the collector run: opsctl tokens create --expires 1h; write the token to $tokenFile (or rerun with -EnrollmentToken), then: Start-Service $($c.Service)"
                 continue
             }
             Say "Starting $($c.Service)"
@@ -295,6 +324,8 @@ function Uninstall-Components([string[]] $Keys) {
         if ($Purge) {
             if (Test-Path $c.Config) { Remove-Item $c.Config -Force }
             if (Test-Path $c.Data) { Remove-Item $c.Data -Recurse -Force }
+            $tokenFile = Join-Path $DataRoot 'enrollment-token'
+            if ($key -eq 'agent' -and (Test-Path $tokenFile)) { Remove-Item $tokenFile -Force }
             Note "Purged $($c.Config) and $($c.Data)."
         }
         else {

@@ -28,6 +28,22 @@ internal sealed class AgentOptions
     public UplinkOptions Uplink { get; set; } = new();
 
     public OutboxOptions Outbox { get; set; } = new();
+
+    public EnrollmentOptions Enrollment { get; set; } = new();
+}
+
+/// <summary>
+/// How an agent that is not enrolled yet becomes one (section <c>Agent:Enrollment</c>): a single-use token from
+/// <c>opsctl tokens create</c>, given directly, through the environment (<c>OPSAGENT_Agent__Enrollment__Token</c>) or
+/// in a file. Once enrolled (STATE/identity/agent.pem exists and is valid) the token is not used again and may be removed.
+/// </summary>
+internal sealed class EnrollmentOptions
+{
+    /// <summary>The token as printed by <c>opsctl tokens create</c>: oe_&lt;id&gt;_&lt;secret&gt;_&lt;CA pin&gt;.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>A file holding the token (mode 0600, e.g. written by a provisioning tool); used when <see cref="Token"/> is empty.</summary>
+    public string? TokenFile { get; set; }
 }
 
 internal sealed class MetricsOptions

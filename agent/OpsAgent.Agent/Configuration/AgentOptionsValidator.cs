@@ -1,4 +1,6 @@
+using System.Net;
 using Microsoft.Extensions.Options;
+using OpsAgent.Agent.Identity;
 
 namespace OpsAgent.Agent.Configuration;
 
@@ -26,6 +28,17 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         {
             errors.Add($"Agent:CollectorUrl '{options.CollectorUrl}' is not an http:// or https:// URL with a host. " +
                 "Use the form https://collector.example.com:7400.");
+        }
+        else if (url.Scheme == Uri.UriSchemeHttp && !IsLoopback(url))
+        {
+            errors.Add($"Agent:CollectorUrl '{options.CollectorUrl}' is plain HTTP to another machine. A collector accepts plain HTTP only on " +
+                "loopback (Collector:Insecure, for tests); use https://, and enrol this agent with a token (Agent:Enrollment:Token).");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.Enrollment.Token) && !EnrollmentToken.TryParse(options.Enrollment.Token, out _))
+        {
+            errors.Add("Agent:Enrollment:Token is not an enrolment token. Paste it exactly as `opsctl tokens create` printed it: " +
+                "oe_ followed by three groups of hex digits separated by '_'.");
         }
 
         if (options.AgentId is { Length: > 0 } id && !AgentIdFormat.IsValid(id))
@@ -105,4 +118,7 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    private static bool IsLoopback(Uri url) =>
+        url.IsLoopback || (IPAddress.TryParse(url.Host.Trim('[', ']'), out IPAddress? address) && IPAddress.IsLoopback(address));
 }

@@ -25,6 +25,11 @@ internal sealed partial class UplinkService : BackgroundService
     private readonly UplinkStatistics _statistics;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<UplinkService> _logger;
+    private readonly AgentEnrollment _enrollment;
+    private readonly AgentCredentials _credentials;
+    private readonly GatewayChannels _channels;
+    private readonly FatalError _fatal;
+    private readonly IHostApplicationLifetime _lifetime;
     private readonly string _agentVersion = typeof(UplinkService).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     public UplinkService(
@@ -34,8 +39,18 @@ internal sealed partial class UplinkService : BackgroundService
         ICommandInbox commands,
         UplinkStatistics statistics,
         TimeProvider timeProvider,
-        ILogger<UplinkService> logger)
+        ILogger<UplinkService> logger,
+        AgentEnrollment enrollment,
+        AgentCredentials credentials,
+        GatewayChannels channels,
+        FatalError fatal,
+        IHostApplicationLifetime lifetime)
     {
+        _enrollment = enrollment;
+        _credentials = credentials;
+        _channels = channels;
+        _fatal = fatal;
+        _lifetime = lifetime;
         _options = options.Value;
         _identity = identity;
         _outbox = outbox;
@@ -49,21 +64,45 @@ internal sealed partial class UplinkService : BackgroundService
     {
         UplinkOptions uplink = _options.Uplink;
         var backoff = new ExponentialBackoff(uplink.ReconnectMinDelay, uplink.ReconnectMaxDelay, Random.Shared);
-        using GrpcChannel channel = CreateChannel(_options.CollectorUrl!);
-        var client = new AgentGateway.AgentGatewayClient(channel);
+        try
+        {
+            await _enrollment.EnsureEnrolledAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (AgentIdentityException ex)
+        {
+            // Retrying cannot fix it (a used or foreign token, a collector that is not the one the token names): stop with
+            // exit code 78 and the reason, instead of a restart loop.
+            _fatal.Set(ex.Message);
+            _lifetime.StopApplication();
+            return;
+        }
 
         while (!stoppingToken.IsCancellationRequested)
         {
             var session = new Session();
             string? failure = null;
+            CancellationToken credentialsChanged = _credentials.Changed;
+
+            // A channel per stream: after a renewal the next connection presents the new certificate.
+            using GrpcChannel channel = _channels.CreateAuthenticated();
+            var client = new AgentGateway.AgentGatewayClient(channel);
             try
             {
-                await RunSessionAsync(client, session, stoppingToken).ConfigureAwait(false);
+                await RunSessionAsync(client, session, credentialsChanged, stoppingToken).ConfigureAwait(false);
                 failure = "the collector closed the stream";
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (Exception ex) when (credentialsChanged.IsCancellationRequested && ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+            {
+                failure = "reconnecting with the renewed certificate";
+                backoff.Reset();
             }
             catch (RpcException ex)
             {
@@ -97,9 +136,9 @@ internal sealed partial class UplinkService : BackgroundService
         }
     }
 
-    private async Task RunSessionAsync(AgentGateway.AgentGatewayClient client, Session session, CancellationToken stoppingToken)
+    private async Task RunSessionAsync(AgentGateway.AgentGatewayClient client, Session session, CancellationToken credentialsChanged, CancellationToken stoppingToken)
     {
-        using var sessionCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var sessionCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, credentialsChanged);
         using AsyncDuplexStreamingCall<AgentMessage, CollectorMessage> call = client.Connect(cancellationToken: sessionCts.Token);
         using var writeLock = new SemaphoreSlim(1, 1);
 
@@ -115,7 +154,7 @@ internal sealed partial class UplinkService : BackgroundService
         using var inFlight = new InFlightWindow(_options.Uplink.MaxInFlightBatches);
         Task send = SendLoopAsync(call.RequestStream, writeLock, inFlight, maxMessageBytes, sessionCts.Token);
         Task receive = ReceiveLoopAsync(call.ResponseStream, inFlight, sessionCts.Token);
-        Task heartbeat = HeartbeatLoopAsync(call.RequestStream, writeLock, sessionCts.Token);
+        Task heartbeat = HeartbeatLoopAsync(call.RequestStream, writeLock, HeartbeatInterval(welcome), sessionCts.Token);
 
         Task first = await Task.WhenAny(send, receive, heartbeat).ConfigureAwait(false);
         await sessionCts.CancelAsync().ConfigureAwait(false);
@@ -123,7 +162,7 @@ internal sealed partial class UplinkService : BackgroundService
         {
             await Task.WhenAll(send, receive, heartbeat).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested && !first.IsFaulted)
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested && !credentialsChanged.IsCancellationRequested && !first.IsFaulted)
         {
             // The other loops were cancelled because the first one ended; the first one's outcome is what counts.
         }
@@ -235,9 +274,18 @@ internal sealed partial class UplinkService : BackgroundService
         }
     }
 
-    private async Task HeartbeatLoopAsync(IClientStreamWriter<AgentMessage> stream, SemaphoreSlim writeLock, CancellationToken cancellationToken)
+    /// <summary>The configured interval, but at least three heartbeats per idle timeout the collector announced.</summary>
+    private TimeSpan HeartbeatInterval(Welcome welcome)
     {
-        using var timer = new PeriodicTimer(_options.Uplink.HeartbeatInterval, _timeProvider);
+        TimeSpan configured = _options.Uplink.HeartbeatInterval;
+        uint idleSeconds = welcome.Limits?.StreamIdleTimeoutSeconds ?? 0;
+        TimeSpan third = TimeSpan.FromSeconds(idleSeconds / 3.0);
+        return idleSeconds > 0 && third < configured ? (third > TimeSpan.FromMilliseconds(200) ? third : TimeSpan.FromMilliseconds(200)) : configured;
+    }
+
+    private async Task HeartbeatLoopAsync(IClientStreamWriter<AgentMessage> stream, SemaphoreSlim writeLock, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval, _timeProvider);
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
             await writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -270,25 +318,6 @@ internal sealed partial class UplinkService : BackgroundService
             hello.Capabilities.Add("actions");
         }
         return hello;
-    }
-
-    private static GrpcChannel CreateChannel(string url)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            // Detect a dead collector or a silently dropped connection (NAT, firewall) without waiting for TCP.
-            KeepAlivePingDelay = TimeSpan.FromSeconds(30),
-            KeepAlivePingTimeout = TimeSpan.FromSeconds(15),
-            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            EnableMultipleHttp2Connections = false,
-        };
-        return GrpcChannel.ForAddress(url, new GrpcChannelOptions
-        {
-            HttpHandler = handler,
-            MaxReceiveMessageSize = 16 * 1024 * 1024,
-            MaxSendMessageSize = 16 * 1024 * 1024,
-        });
     }
 
     private static string Describe(RpcException ex) => ex.StatusCode switch

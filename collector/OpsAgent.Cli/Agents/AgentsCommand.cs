@@ -17,6 +17,38 @@ internal static class AgentsCommand
         command.Options.Add(connected);
         host.SetAction(command, context => ListAsync(context, context.GetValue(connected)));
         command.Subcommands.Add(CreateShow(host));
+        command.Subcommands.Add(CreateRevoke(host));
+        return command;
+    }
+
+    private static Command CreateRevoke(CliHost host)
+    {
+        var agent = new Argument<string>("agent") { Description = "The agent id (opsctl agents)", HelpName = "ID" };
+        var reason = new Option<string?>("--reason") { Description = "Why, for the audit log and the agent's log", HelpName = "TEXT" };
+        var command = new Command("revoke", "Cut an agent off at once: its certificates stop working and its stream is closed (role operator)");
+        command.Arguments.Add(agent);
+        command.Options.Add(reason);
+        host.SetAction(command, async context =>
+        {
+            var revoked = await context.Access.RevokeAgentAsync(
+                new RevokeAgentRequest { AgentId = context.GetValue(agent)!, Reason = context.GetValue(reason) ?? "" },
+                cancellationToken: context.CancellationToken);
+            if (context.Output.Format == OutputFormat.Json)
+            {
+                context.Output.WriteJson(
+                    new AgentRevokedJson(revoked.AgentId, revoked.CertificatesRevoked, revoked.Disconnected, TimeFormatter.ToRfc3339(revoked.RevokedUnixMs)),
+                    AgentsJsonContext.Default.AgentRevokedJson);
+            }
+            else
+            {
+                context.Output.WriteLine(
+                    $"Agent {revoked.AgentId} is revoked: {revoked.CertificatesRevoked} certificate(s) no longer work" +
+                    (revoked.Disconnected ? ", and its open stream was closed." : "; it was not connected.") +
+                    " To let the host back in, enrol it again with a new token (opsctl tokens create).");
+            }
+
+            return ExitCodes.Ok;
+        });
         return command;
     }
 

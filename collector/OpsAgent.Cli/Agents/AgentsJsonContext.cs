@@ -6,4 +6,5 @@ namespace OpsAgent.Cli.Agents;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(AgentListJson))]
 [JsonSerializable(typeof(AgentJson))]
+[JsonSerializable(typeof(AgentRevokedJson))]
 internal sealed partial class AgentsJsonContext : JsonSerializerContext;

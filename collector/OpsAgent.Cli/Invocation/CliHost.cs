@@ -35,8 +35,18 @@ internal sealed class CliHost(CliRuntime runtime, GlobalOptions globalOptions)
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         try
         {
-            connection = ConnectionSettingsResolver.Resolve(parseResult.GetValue(GlobalOptions.Collector), timeout, Runtime.GetEnvironmentVariable);
+            var options = new ConnectionOptions(
+                parseResult.GetValue(GlobalOptions.Collector),
+                parseResult.GetValue(GlobalOptions.Token),
+                parseResult.GetValue(GlobalOptions.Ca),
+                parseResult.GetValue(GlobalOptions.Config));
+            connection = ConnectionSettingsResolver.Resolve(options, timeout, Runtime.GetEnvironmentVariable);
             var output = new CommandOutput(Runtime, GlobalOptions.ParseOutputFormat(parseResult.GetValue(GlobalOptions.Output)));
+            foreach (string warning in connection.Warnings)
+            {
+                output.Warn(warning);
+            }
+
             using var context = new CommandContext(parseResult, output, Runtime.Time, connection, Runtime.Channels, linked.Token);
             return await action(context).ConfigureAwait(false);
         }

@@ -41,6 +41,9 @@ internal sealed class CommandContext : IDisposable
     /// <summary>A client of the collector's Admin service.</summary>
     public Admin.AdminClient Admin => new(Collector);
 
+    /// <summary>A client of the collector's Access service (tokens, revocation, audit).</summary>
+    public Protocol.Access.AccessClient Access => new(Collector);
+
     public T? GetValue<T>(Option<T> option) => ParseResult.GetValue(option);
 
     public T? GetValue<T>(Argument<T> argument) => ParseResult.GetValue(argument);

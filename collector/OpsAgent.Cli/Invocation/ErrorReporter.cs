@@ -55,6 +55,10 @@ internal static class ErrorReporter
             case RpcException { StatusCode: StatusCode.Unavailable, Status.DebugException: { } transport }:
                 return (ExitCodes.Unreachable, $"cannot reach the collector at {url}{from}: {Cause(transport)}. {TransportHint(transport)}");
 
+            // The call never reached the collector (a failed TLS handshake surfaces as Internal, not Unavailable).
+            case RpcException { Status.DebugException: HttpRequestException transport }:
+                return (ExitCodes.Unreachable, $"cannot talk to the collector at {url}{from}: {Cause(transport)}. {TransportHint(transport)}");
+
             case RpcException rpc:
                 return ExplainStatus(rpc.Status, url + from);
 
@@ -78,7 +82,7 @@ internal static class ErrorReporter
             StatusCode.Unauthenticated =>
                 (ExitCodes.PermissionDenied,
                     $"the collector at {collector} did not accept our credentials ({code}): {detail}. " +
-                    $"Set {ConnectionSettingsResolver.TokenVariable} to a valid API token."),
+                    $"Pass a valid API token with --token, {ConnectionSettingsResolver.TokenVariable} or the config file ({OpsctlConfigFile.Variable})."),
             StatusCode.PermissionDenied =>
                 (ExitCodes.PermissionDenied,
                     $"permission denied ({code}): {detail}. Ask an admin for a token whose role allows this."),
@@ -124,7 +128,9 @@ internal static class ErrorReporter
                     return $"Is the host name right? Set --collector or {ConnectionSettingsResolver.CollectorVariable}.";
                 case AuthenticationException:
                 case HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }:
-                    return "The TLS handshake failed: use http:// for a plain-text collector, https:// for TLS, and check its certificate.";
+                    return "The TLS handshake failed: use https:// with the collector's CA (--ca, OPSAGENT_CA or the config file; " +
+                        "the collector's DATA_DIR/pki/ca.crt), connect by a name or address its certificate holds (Collector:Tls:ExtraNames), " +
+                        "or http:// for a collector in insecure mode.";
                 case HttpRequestException { HttpRequestError: HttpRequestError.HttpProtocolError }:
                     return "Something answered, but not with HTTP/2 gRPC: is this the collector's admin port (http:// vs https://)?";
             }

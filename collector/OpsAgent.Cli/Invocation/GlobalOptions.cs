@@ -21,6 +21,27 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<string?> Token { get; } = new("--token")
+    {
+        Description = $"The API token to send (env {ConnectionSettingsResolver.TokenVariable}, or the config file)",
+        HelpName = "TOKEN",
+        Recursive = true,
+    };
+
+    public Option<string?> Ca { get; } = new("--ca")
+    {
+        Description = $"PEM file of the collector's CA to trust for https:// (env {CaBundle.Variable}, or the config file)",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
+    public Option<string?> Config { get; } = new("--config")
+    {
+        Description = $"opsctl configuration file (env {OpsctlConfigFile.Variable}, default ~/.config/opsagent/opsctl.json)",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
     public Option<string> Output { get; } = CreateOutputOption();
 
     public Option<TimeSpan?> Timeout { get; } = new("--timeout")
@@ -56,6 +77,9 @@ internal sealed class GlobalOptions
     public void AddTo(Command root)
     {
         root.Options.Add(Collector);
+        root.Options.Add(Token);
+        root.Options.Add(Ca);
+        root.Options.Add(Config);
         root.Options.Add(Output);
         root.Options.Add(Timeout);
         root.Options.Add(Verbose);

@@ -26,8 +26,8 @@ internal static class MetricsQueryCommand
     {
         var name = new Argument<string>("name") { Description = "The metric name, e.g. system.cpu.utilization", HelpName = "NAME" };
         var selector = new SeriesSelectorOptions();
-        var since = TimeOption("--since", $"Start: a duration ago or an RFC 3339 time (default {DurationParser.Format(DefaultSince)})");
-        var until = TimeOption("--until", "End: a duration ago or an RFC 3339 time (default now)");
+        var since = CliOptionFactory.Time("--since", $"Start: a duration ago or an RFC 3339 time (default {DurationParser.Format(DefaultSince)})");
+        var until = CliOptionFactory.Time("--until", "End: a duration ago or an RFC 3339 time (default now)");
         var step = new Option<TimeSpan?>("--step")
         {
             Description = $"Width of one step, e.g. 1m, or 'raw' for the samples as stored (default: about {StepGrid.TargetCells} steps)",
@@ -74,23 +74,6 @@ internal static class MetricsQueryCommand
                 context.GetValue(aggregation) ?? "avg")));
         return command;
     }
-
-    private static Option<TimeSpec?> TimeOption(string optionName, string description) => new(optionName)
-    {
-        Description = description,
-        HelpName = "TIME",
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
-            if (TimeSpec.TryParse(optionName, text, out var spec, out var error))
-            {
-                return spec;
-            }
-
-            result.AddError(error);
-            return null;
-        },
-    };
 
     private static async Task<int> RunAsync(CommandContext context, QueryArguments arguments)
     {

@@ -21,7 +21,7 @@ internal sealed partial class ChildProcess : IDisposable
 
     public Task<int> Exited => _exited.Task;
 
-    public static ChildProcess Start(string name, string dll, IReadOnlyList<string> args, TextWriter relay)
+    public static ChildProcess Start(string name, string dll, IReadOnlyList<string> args, TextWriter relay, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -33,6 +33,11 @@ internal sealed partial class ChildProcess : IDisposable
         foreach (string arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };

@@ -1,26 +1,41 @@
+using System.Globalization;
 using System.Text.Json;
+using OpsAgent.Cli.Connection;
 using OpsAgent.Cli.Invocation;
+using OpsAgent.Protocol;
 
 namespace OpsAgent.Cli.Quickstart;
 
 /// <summary>
-/// Starts the collector, waits until it is listening, starts an agent pointed at it, tells the user what to try,
-/// and on Ctrl-C stops the agent and then the collector, each cleanly.
+/// Starts the collector on loopback the way a real deployment runs it (TLS, its own CA, an enrolment token for the
+/// agent, mutual TLS, an admin API token), starts an agent that enrols with a fresh single-use token, tells the user
+/// what to try (opsctl finds the collector, its CA and the admin token through the collector's admin.json), and on
+/// Ctrl-C stops the agent and then the collector, each cleanly.
 /// </summary>
-internal sealed class QuickstartRunner(string dataDirectory, int intervalSeconds, TextWriter output, TextWriter relay)
+internal sealed class QuickstartRunner(string dataDirectory, int intervalSeconds, int basePort, TextWriter output, TextWriter relay)
 {
-    public const string GatewayUrl = "http://127.0.0.1:7400";
-    public const string AdminUrl = "http://127.0.0.1:7401";
-    public const string MetricsUrl = "http://127.0.0.1:7402";
+    public const int DefaultBasePort = 7400;
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan TokenLifetime = TimeSpan.FromMinutes(10);
+
+    private string GatewayUrl => $"https://127.0.0.1:{basePort}";
+
+    private string AdminUrl => $"https://127.0.0.1:{basePort + 1}";
+
+    private string MetricsUrl => $"http://127.0.0.1:{basePort + 2}";
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         if (intervalSeconds is < 1 or > 3600)
         {
             throw new CliException(ExitCodes.Usage, $"--interval must be between 1 and 3600 seconds; got {intervalSeconds}.");
+        }
+
+        if (basePort is < 1 or > 65533)
+        {
+            throw new CliException(ExitCodes.Usage, $"--base-port must be between 1 and 65533; got {basePort}.");
         }
 
         string collectorDll = FindSibling("OpsAgent.Collector", "OpsAgent.Collector.dll");
@@ -34,6 +49,7 @@ internal sealed class QuickstartRunner(string dataDirectory, int intervalSeconds
         string collectorConfig = WriteIfMissing(Path.Combine(dataDirectory, "collector.json"), "{}");
         string agentConfig = WriteIfMissing(Path.Combine(dataDirectory, "agent.json"), "{}");
         string endpointsFile = Path.Combine(collectorData, "endpoints.json");
+        string adminFile = Path.Combine(collectorData, "admin.json");
         File.Delete(endpointsFile);
 
         using ChildProcess collector = ChildProcess.Start("collector", collectorDll,
@@ -51,15 +67,23 @@ internal sealed class QuickstartRunner(string dataDirectory, int intervalSeconds
             return cancellationToken.IsCancellationRequested ? ExitCodes.Cancelled : ExitCodes.Failed;
         }
 
+        var agentEnvironment = new Dictionary<string, string>(StringComparer.Ordinal);
+        bool enrolled = File.Exists(Path.Combine(agentState, "identity", "agent.pem"));
+        if (!enrolled)
+        {
+            // The agent's single-use token travels in its environment, not on a command line other users can read.
+            agentEnvironment["OPSAGENT_Agent__Enrollment__Token"] = await CreateEnrollmentTokenAsync(adminFile, collector, cancellationToken).ConfigureAwait(false);
+        }
+
         using ChildProcess agent = ChildProcess.Start("agent", agentDll,
         [
             "--config", agentConfig,
             "--collector", GatewayUrl,
             "--state-dir", agentState,
-            "--interval", intervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ], relay);
+            "--interval", intervalSeconds.ToString(CultureInfo.InvariantCulture),
+        ], relay, agentEnvironment);
 
-        PrintNextSteps(collectorData);
+        PrintNextSteps(collectorData, adminFile);
 
         Task<int> firstExit = await Task.WhenAny(collector.Exited, agent.Exited, WaitForCancellation(cancellationToken)).ConfigureAwait(false);
         bool interrupted = cancellationToken.IsCancellationRequested;
@@ -84,20 +108,49 @@ internal sealed class QuickstartRunner(string dataDirectory, int intervalSeconds
         return ExitCodes.Failed;
     }
 
-    private void PrintNextSteps(string collectorData)
+    /// <summary>Creates the agent's enrolment token through the admin API, as an admin would with `opsctl tokens create`.</summary>
+    private async Task<string> CreateEnrollmentTokenAsync(string adminFile, ChildProcess collector, CancellationToken cancellationToken)
+    {
+        // Written when the listeners are up, with endpoints.json; give the collector a moment to finish both.
+        for (int i = 0; i < 50 && !File.Exists(adminFile) && !collector.Exited.IsCompleted; i++)
+        {
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!File.Exists(adminFile))
+        {
+            await collector.StopAsync(StopGrace).ConfigureAwait(false);
+            throw CliException.Failed(
+                $"{adminFile} is missing: the collector writes its first admin credential there only once. Delete {dataDirectory} to start the quickstart afresh.");
+        }
+
+        ConnectionSettings settings = ConnectionSettingsResolver.Resolve(
+            new ConnectionOptions(Collector: null, ConfigFile: adminFile), TimeSpan.FromSeconds(30), static _ => null);
+        using CollectorChannel channel = new GrpcCollectorChannelFactory().Open(settings);
+        var access = new Protocol.Access.AccessClient(channel.CallInvoker);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        CreateEnrollmentTokenResponse created = await access.CreateEnrollmentTokenAsync(
+            new CreateEnrollmentTokenRequest { TtlSeconds = (long)TokenLifetime.TotalSeconds, Description = "quickstart agent" },
+            cancellationToken: timeout.Token).ConfigureAwait(false);
+        return created.Secret;
+    }
+
+    private void PrintNextSteps(string collectorData, string adminFile)
     {
         string opsctl = OpsctlInvocation();
         output.WriteLine();
-        output.WriteLine("OpsAgent quickstart is running on this machine (loopback only):");
+        output.WriteLine("OpsAgent quickstart is running on this machine (loopback only, TLS and mutual TLS as in production):");
         output.WriteLine($"  collector  agent gateway {GatewayUrl}, admin API {AdminUrl}, Prometheus metrics {MetricsUrl}/metrics");
-        output.WriteLine($"             store in {collectorData}");
-        output.WriteLine($"  agent      reporting host metrics every {intervalSeconds} s");
+        output.WriteLine($"             store and keys in {collectorData}; admin credential in {adminFile}");
+        output.WriteLine($"  agent      enrolled with a single-use token, reporting host metrics every {intervalSeconds} s");
         output.WriteLine();
         output.WriteLine("Try, in another terminal:");
-        output.WriteLine($"  alias opsctl='{opsctl}'");
+        output.WriteLine($"  alias opsctl='{OpsctlConfigFile.Variable}={adminFile} {opsctl}'");
         output.WriteLine("  opsctl agents");
         output.WriteLine("  opsctl metrics list system.");
         output.WriteLine("  opsctl metrics query system.cpu.utilization --since 5m");
+        output.WriteLine("  opsctl audit --since 10m");
         output.WriteLine();
         output.WriteLine("Press Ctrl-C to stop both.");
         output.WriteLine();

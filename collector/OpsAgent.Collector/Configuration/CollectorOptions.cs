@@ -13,6 +13,12 @@ internal sealed class CollectorOptions
     public string DataDirectory { get; set; } = CollectorPaths.DefaultDataDirectory;
 
     public EndpointOptions Endpoints { get; set; } = new();
+
+    /// <summary>
+    /// Plain HTTP/2 without TLS, agent certificates or API tokens: for tests and development on one machine only.
+    /// Refused at start-up unless the gateway and admin listeners are on a loopback address.
+    /// </summary>
+    public bool Insecure { get; set; }
 }
 
 /// <summary>
@@ -22,9 +28,9 @@ internal sealed class CollectorOptions
 /// </summary>
 internal sealed class EndpointOptions
 {
-    public string Gateway { get; set; } = "http://127.0.0.1:7400";
+    public string Gateway { get; set; } = "https://127.0.0.1:7400";
 
-    public string Admin { get; set; } = "http://127.0.0.1:7401";
+    public string Admin { get; set; } = "https://127.0.0.1:7401";
 
     public string Metrics { get; set; } = "http://127.0.0.1:7402";
 }

@@ -32,6 +32,25 @@ internal sealed class CollectorOptionsValidator : IValidateOptions<CollectorOpti
             }
         }
 
+        foreach ((string key, ListenAddress address) in parsed)
+        {
+            if (key.EndsWith(":Metrics", StringComparison.Ordinal))
+            {
+                continue; // read-only counters for Prometheus: plain HTTP is the norm (see README, Security)
+            }
+
+            if (options.Insecure && !address.IsLoopback)
+            {
+                errors.Add($"Collector:Insecure=true turns off TLS, agent certificates and API tokens, so it is refused for {key} " +
+                    $"'{Value(options, key)}', which is not a loopback address. Listen on 127.0.0.1 for tests and development, or remove Collector:Insecure.");
+            }
+            else if (!options.Insecure && !address.Tls)
+            {
+                errors.Add($"{key} '{Value(options, key)}' has no TLS. Use https:// (the collector creates its own CA and certificate in " +
+                    "DATA_DIR/pki), or, for tests and development on this machine only, set Collector:Insecure=true with a 127.0.0.1 address.");
+            }
+        }
+
         for (int i = 0; i < parsed.Count; i++)
         {
             for (int j = i + 1; j < parsed.Count; j++)
@@ -45,4 +64,11 @@ internal sealed class CollectorOptionsValidator : IValidateOptions<CollectorOpti
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    private static string Value(CollectorOptions options, string key) => key switch
+    {
+        "Collector:Endpoints:Gateway" => options.Endpoints.Gateway,
+        "Collector:Endpoints:Admin" => options.Endpoints.Admin,
+        _ => options.Endpoints.Metrics,
+    };
 }

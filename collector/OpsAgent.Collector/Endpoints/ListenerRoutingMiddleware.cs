@@ -44,7 +44,8 @@ internal sealed class ListenerRoutingMiddleware(RequestDelegate next, CollectorL
             return ListenerKind.Gateway;
         }
 
-        if (path.StartsWithSegments("/opsagent.v1.Admin") || path.StartsWithSegments("/grpc.reflection.v1alpha.ServerReflection") ||
+        if (path.StartsWithSegments("/opsagent.v1.Admin") || path.StartsWithSegments("/opsagent.v1.Access") ||
+            path.StartsWithSegments("/grpc.reflection.v1alpha.ServerReflection") ||
             path.StartsWithSegments("/grpc.reflection.v1.ServerReflection"))
         {
             return ListenerKind.Admin;

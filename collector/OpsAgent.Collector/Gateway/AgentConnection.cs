@@ -44,6 +44,9 @@ internal sealed class AgentConnection : IDisposable
     /// <summary>Why the collector closed this connection, when it did.</summary>
     public string? CloseReason { get; private set; }
 
+    /// <summary>The status the stream ends with when the collector cut it off (revoked, certificate expired).</summary>
+    public Grpc.Core.Status? CloseStatus { get; private set; }
+
     public Channel<CollectorMessage> Outgoing { get; }
 
     public void Touch(long nowUnixMs) => Interlocked.Exchange(ref _lastSeenUnixMs, nowUnixMs);
@@ -62,6 +65,13 @@ internal sealed class AgentConnection : IDisposable
         {
             // Already finished and disposed: nothing left to close.
         }
+    }
+
+    /// <summary>Cuts the agent off: the stream ends with <paramref name="status"/> instead of an ordinary close.</summary>
+    public void Close(Grpc.Core.Status status)
+    {
+        CloseStatus ??= status;
+        Close(status.Detail);
     }
 
     public void Dispose() => _closed.Dispose();

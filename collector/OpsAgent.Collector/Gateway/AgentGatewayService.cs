@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using OpsAgent.Collector.Access;
+using OpsAgent.Collector.Enrollment;
 using OpsAgent.Collector.Ingest;
 using OpsAgent.Collector.Observability;
 using OpsAgent.Collector.Storage;
@@ -13,6 +15,8 @@ namespace OpsAgent.Collector.Gateway;
 /// validated, stored durably and acknowledged only once committed. Up to
 /// <see cref="IngestOptions.MaxPendingBatchesPerStream"/> batches per stream wait for the store at once; beyond that the
 /// collector stops reading the stream, and HTTP/2 flow control slows the agent down instead of memory growing here.
+/// Who the agent is comes from its client certificate (<see cref="AgentPrincipal"/>, set by the access interceptor);
+/// only a collector in insecure mode, on loopback, takes the agent's word in Hello.
 /// </summary>
 internal sealed partial class AgentGatewayService(
     ITelemetryStore store,
@@ -22,9 +26,28 @@ internal sealed partial class AgentGatewayService(
     IOptions<IngestOptions> ingestOptions,
     CollectorMetrics metrics,
     TimeProvider timeProvider,
-    ILogger<AgentGatewayService> logger) : AgentGateway.AgentGatewayBase
+    ILogger<AgentGatewayService> logger,
+    EnrollmentService enrollment,
+    AgentCertificateStore certificates,
+    AgentThrottle throttle,
+    IOptions<StorageOptions> storageOptions) : AgentGateway.AgentGatewayBase
 {
     private readonly IngestOptions _ingest = ingestOptions.Value;
+    private readonly int _maxSeriesPerAgent = storageOptions.Value.MaxSeriesPerAgent;
+
+    public override Task<GetCaCertificateResponse> GetCaCertificate(GetCaCertificateRequest request, ServerCallContext context) =>
+        Task.FromResult(enrollment.GetCaCertificate());
+
+    public override Task<EnrollResponse> Enroll(EnrollRequest request, ServerCallContext context) =>
+        Task.FromResult(enrollment.Enroll(request, context.Peer, CallAudit.Of(context)));
+
+    public override Task<EnrollResponse> RenewCertificate(RenewCertificateRequest request, ServerCallContext context)
+    {
+        AgentPrincipal agent = AgentPrincipal.Of(context)
+            ?? throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                "certificates are renewed over mutual TLS with the current certificate; this collector runs with Collector:Insecure=true and issues none"));
+        return Task.FromResult(enrollment.Renew(request, agent, CallAudit.Of(context)));
+    }
 
     public override async Task Connect(
         IAsyncStreamReader<AgentMessage> requestStream,
@@ -35,10 +58,19 @@ internal sealed partial class AgentGatewayService(
         try
         {
             Hello hello = await ReadHelloAsync(requestStream, context).ConfigureAwait(false);
-            string agentId = IdentityOf(hello);
+            string agentId = IdentityOf(hello, context);
             long now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
             using var connection = new AgentConnection(agentId, hello.Hostname, context.Peer, now, context.CancellationToken);
             registry.Register(connection);
+
+            // A stream lives no longer than the certificate it was opened with; the agent reconnects with its renewed one.
+            using ITimer? expiry = AgentPrincipal.Of(context) is { } principal
+                ? timeProvider.CreateTimer(
+                    _ => connection.Close(new Status(StatusCode.Unauthenticated, $"the client certificate of agent {agentId} expired; reconnect with the renewed one")),
+                    null,
+                    TimeSpan.FromMilliseconds(Math.Max(0, principal.CertificateExpiresUnixMs - now)),
+                    Timeout.InfiniteTimeSpan)
+                : null;
             try
             {
                 await ServeAsync(connection, hello, requestStream, responseStream).ConfigureAwait(false);
@@ -102,6 +134,13 @@ internal sealed partial class AgentGatewayService(
                 throw storeFailure;
             }
 
+            if (connection.CloseStatus is { } cutOff)
+            {
+                // Revoked, or its certificate expired: the agent is told why, not just that the stream ended.
+                metrics.StreamError("cut_off");
+                throw new RpcException(cutOff);
+            }
+
             throw;
         }
         finally
@@ -117,11 +156,35 @@ internal sealed partial class AgentGatewayService(
         ChannelWriter<PendingBatch> pending,
         CancellationToken cancellationToken)
     {
-        while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
+        // Every complete message pushes the idle deadline back; a peer that sends nothing, or trickles bytes that
+        // never make a message, is cut off when it passes.
+        using var idle = new CancellationTokenSource(_ingest.StreamIdleTimeout, timeProvider);
+        using var readToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+        while (true)
         {
+            bool received;
+            try
+            {
+                received = await requestStream.MoveNext(readToken.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                metrics.StreamError("idle_timeout");
+                throw new RpcException(new Status(StatusCode.DeadlineExceeded,
+                    $"no complete message from agent {connection.AgentId} for {_ingest.StreamIdleTimeout} (Collector:Ingest:StreamIdleTimeout); the stream is closed. Agents send a heartbeat well within it"));
+            }
+
+            if (!received)
+            {
+                break;
+            }
+
             AgentMessage message = requestStream.Current;
             long now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
             connection.Touch(now);
+            int samples = message.BodyCase == AgentMessage.BodyOneofCase.Batch ? SampleCount(message.Batch) : 0;
+            await throttle.ChargeAsync(connection.AgentId, samples, cancellationToken).ConfigureAwait(false);
+            idle.CancelAfter(_ingest.StreamIdleTimeout);
             switch (message.BodyCase)
             {
                 case AgentMessage.BodyOneofCase.Batch:
@@ -139,6 +202,17 @@ internal sealed partial class AgentGatewayService(
                     throw new RpcException(new Status(StatusCode.InvalidArgument, "the message has no known body; is the agent newer than the collector?"));
             }
         }
+    }
+
+    private static int SampleCount(TelemetryBatch batch)
+    {
+        long samples = 0;
+        foreach (MetricSeries series in batch.Metrics)
+        {
+            samples += Math.Max(series.TimestampsUnixMs.Count, series.Values.Count);
+        }
+
+        return (int)Math.Min(samples, int.MaxValue);
     }
 
     private PendingBatch Accept(string agentId, TelemetryBatch batch, CancellationToken cancellationToken)
@@ -228,7 +302,19 @@ internal sealed partial class AgentGatewayService(
             }
             else
             {
-                ack.Status = outcome.RejectedItems > 0 ? BatchStatus.Partial : BatchStatus.Stored;
+                if (result.SeriesRejected > 0)
+                {
+                    outcome.Reject(RejectionCodes.SeriesLimit, result.FirstRejectedSeries ?? "",
+                        $"agent {agentId} has the most series the collector keeps per agent (Collector:Storage:MaxSeriesPerAgent); {result.SeriesRejected} new series in this batch were dropped, existing series keep flowing. A label with unbounded values (ids, timestamps) is the usual cause",
+                        result.SeriesRejected);
+                    metrics.RejectedItems(RejectionCodes.SeriesLimit, result.SeriesRejected);
+                    ack.AcceptedItems = (uint)Math.Max(0, outcome.AcceptedItems - result.SeriesRejected);
+                    ack.RejectedItems = (uint)outcome.RejectedItems;
+                    ack.Rejections.Clear();
+                    ack.Rejections.Add(outcome.Reported);
+                }
+
+                ack.Status = outcome.RejectedItems == 0 ? BatchStatus.Stored : ack.AcceptedItems > 0 ? BatchStatus.Partial : BatchStatus.Rejected;
                 metrics.SamplesStored(result.SamplesStored);
                 agents.RecordActivity(agentId, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), item.Sequence, result.SamplesStored);
             }
@@ -299,8 +385,39 @@ internal sealed partial class AgentGatewayService(
         return first.Hello;
     }
 
-    // Without mTLS the agent's own claim is all there is; with mTLS the certificate decides (see the identity feature).
-    private static string IdentityOf(Hello hello) => hello.AgentId;
+    /// <summary>
+    /// The agent's identity: its certificate's, and a Hello that claims another is refused (an agent may speak only as
+    /// itself). In insecure mode the Hello's claim is all there is; a revoked id is refused there too.
+    /// </summary>
+    private string IdentityOf(Hello hello, ServerCallContext context)
+    {
+        if (AgentPrincipal.Of(context) is { } principal)
+        {
+            if (!string.Equals(hello.AgentId, principal.AgentId, StringComparison.Ordinal))
+            {
+                metrics.StreamError("identity_mismatch");
+                string detail = $"Hello says agent_id '{hello.AgentId}' but the client certificate belongs to agent '{principal.AgentId}'; an agent may speak only as itself";
+                LogStreamRejected(logger, context.Peer, "identity_mismatch", detail);
+                throw new RpcException(new Status(StatusCode.PermissionDenied, detail));
+            }
+
+            foreach ((string key, string value) in certificates.EnrollmentLabels(principal.AgentId))
+            {
+                hello.Labels[key] = value; // the labels an admin attached to the enrolment token win over the agent's own
+            }
+
+            return principal.AgentId;
+        }
+
+        if (certificates.FindRevocation(hello.AgentId) is { } revoked)
+        {
+            metrics.StreamError("revoked");
+            throw new RpcException(new Status(StatusCode.Unauthenticated,
+                $"agent {hello.AgentId} was revoked at {ApiTokenStore.Format(revoked.RevokedUnixMs)} by {revoked.RevokedBy}: {revoked.Reason}"));
+        }
+
+        return hello.AgentId;
+    }
 
     private Welcome BuildWelcome(string agentId) => new()
     {
@@ -314,6 +431,10 @@ internal sealed partial class AgentGatewayService(
             MaxLabelsPerSeries = (uint)_ingest.MaxLabelsPerSeries,
             MaxNameLength = (uint)_ingest.MaxNameLength,
             MaxLabelValueLength = (uint)_ingest.MaxLabelValueLength,
+            MaxSamplesPerSecond = (uint)_ingest.MaxSamplesPerSecondPerAgent,
+            MaxMessagesPerSecond = (uint)_ingest.MaxMessagesPerSecondPerAgent,
+            StreamIdleTimeoutSeconds = (uint)Math.Max(1, _ingest.StreamIdleTimeout.TotalSeconds),
+            MaxSeriesPerAgent = (uint)_maxSeriesPerAgent,
         },
     };
 

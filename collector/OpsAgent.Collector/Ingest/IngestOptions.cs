@@ -36,4 +36,21 @@ internal sealed class IngestOptions
 
     /// <summary>How long a new stream has to send Hello.</summary>
     public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// A stream on which no complete message (batch or heartbeat) arrives for this long is closed with
+    /// DEADLINE_EXCEEDED: a dead peer, or a slow client holding a connection by trickling bytes. Agents heartbeat at a
+    /// third of it (the Welcome tells them).
+    /// </summary>
+    public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Samples per second one agent may send, on average (bursts up to ten seconds' worth, or one maximal batch).
+    /// Beyond it the collector reads that agent's stream more slowly: nothing is lost, the agent's data waits in its
+    /// outbox, and the throttling is counted (opsagent_collector_throttled_total) and logged.
+    /// </summary>
+    public int MaxSamplesPerSecondPerAgent { get; set; } = 50_000;
+
+    /// <summary>Messages (batches and heartbeats) per second one agent may send, on average; enforced like the samples.</summary>
+    public int MaxMessagesPerSecondPerAgent { get; set; } = 100;
 }

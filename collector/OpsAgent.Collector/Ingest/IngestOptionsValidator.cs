@@ -31,6 +31,14 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
             errors.Add($"{IngestOptions.SectionName}:HelloTimeout must be between 00:00:01 and 00:05:00; got {o.HelloTimeout}.");
         }
 
+        if (o.StreamIdleTimeout < TimeSpan.FromSeconds(1) || o.StreamIdleTimeout > TimeSpan.FromHours(1))
+        {
+            errors.Add($"{IngestOptions.SectionName}:StreamIdleTimeout must be between 00:00:01 and 01:00:00; got {o.StreamIdleTimeout}.");
+        }
+
+        Check(errors, "MaxSamplesPerSecondPerAgent", o.MaxSamplesPerSecondPerAgent, 1, 100_000_000);
+        Check(errors, "MaxMessagesPerSecondPerAgent", o.MaxMessagesPerSecondPerAgent, 1, 1_000_000);
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -16,10 +16,11 @@ internal static class RejectionCodes
     public const string FutureTimestamp = "future_timestamp";
     public const string TooOld = "too_old";
     public const string Unsupported = "unsupported";
+    public const string SeriesLimit = "series_limit";
 
     public static readonly string[] All =
     [
         BatchTooLarge, TooManySeries, TooManySamples, BadName, BadLabel, LabelLimit, ReservedLabel, DuplicateLabel,
-        BadUnit, BadSamples, FutureTimestamp, TooOld, Unsupported,
+        BadUnit, BadSamples, FutureTimestamp, TooOld, Unsupported, SeriesLimit,
     ];
 }

@@ -16,6 +16,9 @@ internal sealed class AgentSequenceState(long agentKey, string agentId, ulong fl
 
     public ulong Floor { get; private set; } = floor;
 
+    /// <summary>Series this agent has in the store, for <see cref="StorageOptions.MaxSeriesPerAgent"/>.</summary>
+    public int SeriesCount { get; set; }
+
     /// <summary>Changed since last persisted.</summary>
     public bool Dirty { get; set; }
 

@@ -15,4 +15,10 @@ internal sealed class AppendRequest(string agentId, TelemetryBatch batch, int sa
 
     /// <summary>Set by the writer: the series each metric resolved to (null for a duplicate batch).</summary>
     public SeriesState?[]? Series { get; set; }
+
+    /// <summary>Set by the writer: new series refused because the agent reached <see cref="StorageOptions.MaxSeriesPerAgent"/>.</summary>
+    public int SeriesRejected { get; set; }
+
+    /// <summary>The name of the first refused series, for the ack.</summary>
+    public string? FirstRejectedSeries { get; set; }
 }

@@ -40,7 +40,9 @@ internal enum AppendStatus
 
 /// <param name="Status">Stored, or Duplicate when this (agent, sequence) was stored before.</param>
 /// <param name="SamplesStored">Samples written by this call (0 for a duplicate).</param>
-internal readonly record struct AppendResult(AppendStatus Status, int SamplesStored);
+/// <param name="SeriesRejected">New series not stored because the agent has <see cref="StorageOptions.MaxSeriesPerAgent"/> already.</param>
+/// <param name="FirstRejectedSeries">The name of the first of them.</param>
+internal readonly record struct AppendResult(AppendStatus Status, int SamplesStored, int SeriesRejected = 0, string? FirstRejectedSeries = null);
 
 /// <summary>
 /// Which series to read. <see cref="Matchers"/> may name the virtual labels <c>host</c> (the agent's hostname)

@@ -67,6 +67,7 @@ internal sealed partial class SqliteTelemetryStore
         {
             _seriesByKey.Remove(new SeriesKey(series.Agent.AgentKey, series.Name, series.Labels));
             _seriesById.TryRemove(series.Id, out _);
+            series.Agent.SeriesCount--;
         }
 
         _seriesList.RemoveAll(gone.Contains);

@@ -140,6 +140,7 @@ internal sealed partial class SqliteTelemetryStore
             {
                 _seriesList.Add(series);
                 _seriesById[series.Id] = series;
+                agent.SeriesCount++;
             }
         }
     }

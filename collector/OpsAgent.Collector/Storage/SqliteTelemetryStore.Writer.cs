@@ -148,7 +148,14 @@ internal sealed partial class SqliteTelemetryStore
                         continue;
                     }
 
-                    SeriesState series = ResolveSeries(agent, metric, transaction);
+                    SeriesState? series = ResolveSeries(agent, metric, transaction);
+                    if (series is null)
+                    {
+                        request.SeriesRejected++;
+                        request.FirstRejectedSeries ??= metric.Name;
+                        continue;
+                    }
+
                     resolved[i] = series;
                     WriteAheadCodec.WriteEntry(_walWriter, ref cursor, series, metric.TimestampsUnixMs, metric.Values, n);
                     samples += n;
@@ -245,7 +252,7 @@ internal sealed partial class SqliteTelemetryStore
                 }
 
                 request.Series = null; // let the series array go with the request
-                request.Completion.TrySetResult(new AppendResult(AppendStatus.Stored, stored));
+                request.Completion.TrySetResult(new AppendResult(AppendStatus.Stored, stored, request.SeriesRejected, request.FirstRejectedSeries));
                 if (ids is not null)
                 {
                     var committed = new CommittedBatch(request.AgentId, request.Batch, ids);
@@ -370,11 +377,17 @@ internal sealed partial class SqliteTelemetryStore
         return agent;
     }
 
-    private SeriesState ResolveSeries(AgentSequenceState agent, MetricSeries metric, SqliteTransaction transaction)
+    /// <summary>The series of <paramref name="metric"/>, created when new; null when new and the agent has its maximum already.</summary>
+    private SeriesState? ResolveSeries(AgentSequenceState agent, MetricSeries metric, SqliteTransaction transaction)
     {
         if (_seriesLookup.TryGetValue(new SeriesLookup(agent.AgentKey, metric), out SeriesState? existing))
         {
             return existing;
+        }
+
+        if (agent.SeriesCount >= _options.MaxSeriesPerAgent)
+        {
+            return null;
         }
 
         SeriesKey key = SeriesKeyComparer.Instance.Create(new SeriesLookup(agent.AgentKey, metric));
@@ -391,6 +404,7 @@ internal sealed partial class SqliteTelemetryStore
         _seriesByKey.Add(key, series);
         _seriesList.Add(series);
         _seriesById[id] = series;
+        agent.SeriesCount++;
         return series;
     }
 

@@ -50,6 +50,14 @@ public sealed class StorageOptions
     /// </summary>
     public StorageSynchronousMode Synchronous { get; set; } = StorageSynchronousMode.Full;
 
+    /// <summary>
+    /// Series one agent may have. The store keeps every series in memory, so an agent that invents label values (a
+    /// request id as a label, a hostile agent) would otherwise grow it without bound: new series beyond the limit are
+    /// rejected in the ack ("series_limit") while the agent's existing series keep flowing. Series with no data left
+    /// after <see cref="DownsampledRetention"/> stop counting.
+    /// </summary>
+    public int MaxSeriesPerAgent { get; set; } = 20_000;
+
     /// <summary>Capacity of the hand-off to each ingest observer; notifications beyond it are dropped and counted.</summary>
     public int ObserverQueueCapacity { get; set; } = 4096;
 

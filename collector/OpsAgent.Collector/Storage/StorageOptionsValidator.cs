@@ -69,6 +69,11 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             errors.Add($"{Prefix}Synchronous must be Full or Normal; got {options.Synchronous}.");
         }
 
+        if (options.MaxSeriesPerAgent is < 1 or > 10_000_000)
+        {
+            errors.Add($"{Prefix}MaxSeriesPerAgent must be between 1 and 10000000; got {options.MaxSeriesPerAgent}.");
+        }
+
         if (options.ObserverQueueCapacity < 1)
         {
             errors.Add($"{Prefix}ObserverQueueCapacity must be at least 1; got {options.ObserverQueueCapacity}.");

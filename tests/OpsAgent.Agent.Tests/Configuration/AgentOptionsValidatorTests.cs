@@ -12,6 +12,43 @@ public sealed class AgentOptionsValidatorTests
         Assert.True(new AgentOptionsValidator().Validate(null, Valid()).Succeeded);
     }
 
+    [Theory]
+    [InlineData("http://collector.example.com:7400")]
+    [InlineData("http://10.0.0.5:7400")]
+    public void Validate_PlainHttpToAnotherMachine_RefusedWithTheFix(string url)
+    {
+        AgentOptions options = Valid();
+        options.CollectorUrl = url;
+
+        string failure = Assert.Single(new AgentOptionsValidator().Validate(null, options).Failures!);
+
+        Assert.Contains("is plain HTTP to another machine", failure, StringComparison.Ordinal);
+        Assert.Contains("use https://, and enrol this agent with a token (Agent:Enrollment:Token)", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:7400")]
+    [InlineData("http://[::1]:7400")]
+    [InlineData("https://collector.example.com:7400")]
+    public void Validate_LoopbackHttpOrAnyHttps_Succeeds(string url)
+    {
+        AgentOptions options = Valid();
+        options.CollectorUrl = url;
+
+        Assert.True(new AgentOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public void Validate_MalformedEnrollmentToken_NamesKey()
+    {
+        AgentOptions options = Valid();
+        options.Enrollment.Token = "oa_0123456789ab_0123456789abcdef0123456789abcdef";
+
+        string failure = Assert.Single(new AgentOptionsValidator().Validate(null, options).Failures!);
+
+        Assert.StartsWith("Agent:Enrollment:Token is not an enrolment token.", failure, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_MissingCollectorUrl_NamesKeyAndFix()
     {

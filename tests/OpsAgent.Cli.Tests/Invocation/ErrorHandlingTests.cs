@@ -75,7 +75,7 @@ public sealed class ErrorHandlingTests : IAsyncLifetime
     [InlineData(StatusCode.ResourceExhausted, "too many series", 1, "opsctl: the collector refused the request as too large or too frequent (ResourceExhausted): too many series")]
     [InlineData(StatusCode.InvalidArgument, "step_ms must be >= 1000", 2, "opsctl: the collector rejected the request (InvalidArgument): step_ms must be >= 1000")]
     [InlineData(StatusCode.Unavailable, "store is shutting down", 3, "opsctl: the collector at {url} is unavailable (Unavailable): store is shutting down. Try again shortly.")]
-    [InlineData(StatusCode.Unauthenticated, "missing token", 4, "opsctl: the collector at {url} did not accept our credentials (Unauthenticated): missing token. Set OPSAGENT_TOKEN to a valid API token.")]
+    [InlineData(StatusCode.Unauthenticated, "missing token", 4, "opsctl: the collector at {url} did not accept our credentials (Unauthenticated): missing token. Pass a valid API token with --token, OPSAGENT_TOKEN or the config file (OPSCTL_CONFIG).")]
     [InlineData(StatusCode.PermissionDenied, "role viewer may not do this", 4, "opsctl: permission denied (PermissionDenied): role viewer may not do this. Ask an admin for a token whose role allows this.")]
     public async Task Run_CollectorReturnsErrorStatus_ExplainsQuotesDetailAndMapsExitCode(
         StatusCode code, string detail, int exitCode, string expected)
@@ -183,8 +183,8 @@ public sealed class ErrorHandlingTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("localhost:7401", "opsctl: --collector 'localhost:7401' is not a collector URL. Use http://HOST:PORT for plain HTTP/2 or https://HOST:PORT for TLS, for example http://localhost:7401.")]
-    [InlineData("ftp://host:21", "opsctl: --collector 'ftp://host:21' is not a collector URL. Use http://HOST:PORT for plain HTTP/2 or https://HOST:PORT for TLS, for example http://127.0.0.1:7401.")]
+    [InlineData("localhost:7401", "opsctl: --collector 'localhost:7401' is not a collector URL. Use https://HOST:PORT for TLS or http://HOST:PORT for plain HTTP/2 (insecure mode, loopback only), for example https://localhost:7401.")]
+    [InlineData("ftp://host:21", "opsctl: --collector 'ftp://host:21' is not a collector URL. Use https://HOST:PORT for TLS or http://HOST:PORT for plain HTTP/2 (insecure mode, loopback only), for example https://127.0.0.1:7401.")]
     public async Task Run_CollectorNotAUrl_IsAUsageErrorWithASuggestion(string collector, string expected)
     {
         var result = await _cli.RunAsync("agents", "--collector", collector);

@@ -52,7 +52,7 @@ internal sealed class ManagedProcess : IAsyncDisposable
         }
 
         // Start from a clean slate: no inherited OpsAgent settings from the developer's shell.
-        foreach (string key in info.Environment.Keys.Where(k => k.StartsWith("OPSAGENT", StringComparison.Ordinal)).ToList())
+        foreach (string key in info.Environment.Keys.Where(k => k.StartsWith("OPSAGENT", StringComparison.Ordinal) || k.StartsWith("OPSCTL", StringComparison.Ordinal)).ToList())
         {
             info.Environment.Remove(key);
         }

@@ -1,7 +1,6 @@
 using System.Runtime.Versioning;
-using Grpc.Net.Client;
+using System.Text.Json;
 using OpsAgent.EndToEnd.Tests.Infrastructure;
-using OpsAgent.Protocol;
 
 namespace OpsAgent.EndToEnd.Tests.Install;
 
@@ -52,7 +51,8 @@ public sealed class InstallScriptTests : IDisposable
 
         // Both on one host: the agent reports to the local collector's gateway.
         string agentConfig = await File.ReadAllTextAsync(_staging.Path("/etc/opsagent/agent.json"), TestContext.Current.CancellationToken);
-        Assert.Contains("\"CollectorUrl\": \"http://127.0.0.1:7400\"", agentConfig, StringComparison.Ordinal);
+        Assert.Contains("\"CollectorUrl\": \"https://127.0.0.1:7400\"", agentConfig, StringComparison.Ordinal);
+        Assert.Contains("the agent is not enrolled and has no enrolment token", result.StandardError, StringComparison.Ordinal);
 
         // The agent's identity and the configuration (later: keys) are private; the collector's group may read its own.
         Assert.Equal(Mode0600, File.GetUnixFileMode(_staging.Path("/etc/opsagent/agent.json")));
@@ -96,7 +96,7 @@ public sealed class InstallScriptTests : IDisposable
     [Fact]
     public async Task Install_SecondRun_KeepsAdminsConfigAndReplacesPrograms()
     {
-        CommandResult first = await _staging.InstallAsync("--agent", "--collector-url", "http://first.example.com:7400");
+        CommandResult first = await _staging.InstallAsync("--agent", "--collector-url", "https://first.example.com:7400");
         Assert.True(first.ExitCode == 0, first.ToString());
         string configPath = _staging.Path("/etc/opsagent/agent.json");
         string edited = (await File.ReadAllTextAsync(configPath, TestContext.Current.CancellationToken))
@@ -109,12 +109,12 @@ public sealed class InstallScriptTests : IDisposable
         string leftover = _staging.Path("/opt/opsagent/agent/FromAnOlderVersion.dll");
         await File.WriteAllTextAsync(leftover, "old", TestContext.Current.CancellationToken);
 
-        CommandResult second = await _staging.InstallAsync("--agent", "--collector-url", "http://second.example.com:7400");
+        CommandResult second = await _staging.InstallAsync("--agent", "--collector-url", "https://second.example.com:7400");
 
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Equal(edited, await File.ReadAllTextAsync(configPath, TestContext.Current.CancellationToken));
         Assert.Contains("Kept the existing /etc/opsagent/agent.json", second.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("--collector-url http://second.example.com:7400 was NOT applied", second.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--collector-url https://second.example.com:7400 was NOT applied", second.StandardError, StringComparison.Ordinal);
         Assert.False(File.Exists(leftover), "an upgrade replaces the program directory as a whole");
         Assert.Equal(policy, await File.ReadAllTextAsync(policyPath, TestContext.Current.CancellationToken));
         Assert.Contains("Kept the existing /etc/opsagent/policy.json", second.StandardOutput, StringComparison.Ordinal);
@@ -201,6 +201,42 @@ public sealed class InstallScriptTests : IDisposable
         Assert.Empty(_staging.List());
     }
 
+    [Theory]
+    [InlineData("--collector-url", "http://collector.example.com:7400", "is plain HTTP to another host")]
+    [InlineData("--enrollment-token", "oe_123_456", "is not an enrolment token")]
+    public async Task Install_InsecureUrlOrMalformedToken_RefusesWithoutInstallingAnything(string option, string value, string expected)
+    {
+        CommandResult result = await _staging.InstallAsync("--agent", option, value);
+
+        Assert.True(result.ExitCode != 0, result.ToString());
+        Assert.Contains(expected, result.StandardError, StringComparison.Ordinal);
+        Assert.Empty(_staging.List());
+    }
+
+    [Fact]
+    public async Task Install_AgentWithoutToken_WarnsAndInstalledAgentStopsSayingHowToEnrol()
+    {
+        CommandResult result = await _staging.InstallAsync("--agent", "--collector-url", "https://127.0.0.1:1");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("the agent is not enrolled and has no enrolment token", result.StandardError, StringComparison.Ordinal);
+
+        await using ManagedProcess agent = ManagedProcess.Start(
+            "installed agent",
+            _staging.Path("/opt/opsagent/agent/OpsAgent.Agent.dll"),
+            ["--state-dir", _staging.Path("/var/lib/opsagent")],
+            new Dictionary<string, string>
+            {
+                ["OPSAGENT_CONFIG"] = _staging.Path("/etc/opsagent/agent.json"),
+                ["OPSAGENT_Agent__Enrollment__TokenFile"] = _staging.Path("/etc/opsagent/enrollment-token"),
+            });
+        int exitCode = await agent.Exited.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        Assert.True(exitCode == 78, agent.ToString());
+        Assert.Contains("is not enrolled with the collector at https://127.0.0.1:1 and has no enrolment token", agent.Output, StringComparison.Ordinal);
+        Assert.Contains("opsctl tokens create --expires 1h", agent.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Install_BadArguments_FailWithAdvice()
     {
@@ -215,11 +251,12 @@ public sealed class InstallScriptTests : IDisposable
     }
 
     /// <summary>
-    /// The programs and configuration files as installed work together: the staged collector with the shipped
-    /// collector.json, and the staged agent with the agent.json that install.sh wrote for --collector-url.
+    /// The programs and configuration files as installed work together, securely: the staged collector with the shipped
+    /// collector.json (TLS, its own CA, the first admin credential in admin.json), and the staged agent installed with
+    /// --collector-url and --enrollment-token, which enrols at its first start and then reports over mutual TLS.
     /// </summary>
     [Fact]
-    public async Task InstalledPrograms_WithInstalledConfigs_AgentReportsToCollector()
+    public async Task InstalledPrograms_WithInstalledConfigs_AgentEnrolsAndReportsToCollector()
     {
         CommandResult collectorInstall = await _staging.InstallAsync("--collector");
         Assert.True(collectorInstall.ExitCode == 0, collectorInstall.ToString());
@@ -227,37 +264,58 @@ public sealed class InstallScriptTests : IDisposable
         // The listeners move to free loopback ports: 7400-7402 may be taken on a shared machine.
         int gatewayPort = FreePorts.Next();
         int adminPort = FreePorts.Next();
+        string data = _staging.Path("/var/lib/opsagent-collector");
         await using ManagedProcess collector = ManagedProcess.Start(
             "installed collector",
             _staging.Path("/opt/opsagent/collector/OpsAgent.Collector.dll"),
             [
-                "--data-dir", _staging.Path("/var/lib/opsagent-collector"),
-                "--gateway", $"http://127.0.0.1:{gatewayPort}", "--admin", $"http://127.0.0.1:{adminPort}", "--metrics", "http://127.0.0.1:0",
+                "--data-dir", data,
+                "--gateway", $"https://127.0.0.1:{gatewayPort}", "--admin", $"https://127.0.0.1:{adminPort}", "--metrics", "http://127.0.0.1:0",
             ],
             new Dictionary<string, string> { ["OPSAGENT_COLLECTOR_CONFIG"] = _staging.Path("/etc/opsagent/collector.json") });
 
-        CommandResult agentInstall = await _staging.InstallAsync("--agent", "--collector-url", $"http://127.0.0.1:{gatewayPort}");
+        // The admin's first step on a new collector: its admin credential, then an enrolment token for the new host.
+        string adminConfig = Path.Combine(data, "admin.json");
+        await Eventually.TrueAsync(() => Task.FromResult(File.Exists(adminConfig)), TimeSpan.FromSeconds(60), "the collector's admin.json", () => collector.ToString());
+        Assert.Equal(Mode0600, File.GetUnixFileMode(adminConfig));
+        Assert.Equal(Mode0700, File.GetUnixFileMode(Path.Combine(data, "pki")));
+        Assert.Equal(Mode0600, File.GetUnixFileMode(Path.Combine(data, "pki", "ca.key")));
+        var opsctl = new Dictionary<string, string> { ["OPSCTL_CONFIG"] = adminConfig };
+        OpsctlResult token = await Opsctl.RunAsync(opsctl, "tokens", "create", "--expires", "10m", "--labels", "env=installed");
+        Assert.True(token.ExitCode == 0, token.Output);
+
+        CommandResult agentInstall = await _staging.InstallAsync(
+            "--agent", "--collector-url", $"https://127.0.0.1:{gatewayPort}", "--enrollment-token", token.StandardOutput.Trim());
         Assert.True(agentInstall.ExitCode == 0, agentInstall.ToString());
+        Assert.Equal(Mode0600, File.GetUnixFileMode(_staging.Path("/etc/opsagent/enrollment-token")));
         await using ManagedProcess agent = ManagedProcess.Start(
             "installed agent",
             _staging.Path("/opt/opsagent/agent/OpsAgent.Agent.dll"),
             ["--state-dir", _staging.Path("/var/lib/opsagent"), "--interval", "1"],
-            new Dictionary<string, string> { ["OPSAGENT_CONFIG"] = _staging.Path("/etc/opsagent/agent.json") });
+            new Dictionary<string, string>
+            {
+                ["OPSAGENT_CONFIG"] = _staging.Path("/etc/opsagent/agent.json"),
+                // The installed agent.json names /etc/opsagent/enrollment-token of the target system: here, the staged one.
+                ["OPSAGENT_Agent__Enrollment__TokenFile"] = _staging.Path("/etc/opsagent/enrollment-token"),
+            });
 
-        using GrpcChannel channel = GrpcChannel.ForAddress($"http://127.0.0.1:{adminPort}");
-        var admin = new Admin.AdminClient(channel);
-        AgentInfo connected = await Eventually.GetAsync(
+        string connectedJson = await Eventually.GetAsync(
             async () =>
             {
-                ListAgentsResponse agents = await admin.ListAgentsAsync(
-                    new ListAgentsRequest { ConnectedOnly = true }, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: TestContext.Current.CancellationToken);
-                return agents.Agents.FirstOrDefault(a => a.BatchesStored > 0);
+                OpsctlResult agents = await Opsctl.RunAsync(opsctl, "agents", "--connected", "-o", "json");
+                return agents.ExitCode == 0 && JsonDocument.Parse(agents.StandardOutput).RootElement.GetProperty("agents").EnumerateArray()
+                    .FirstOrDefault(a => a.GetProperty("batchesStored").GetUInt64() > 0) is { ValueKind: JsonValueKind.Object } found
+                    ? found.GetRawText()
+                    : null;
             },
             TimeSpan.FromSeconds(60),
-            "the installed agent to connect and deliver a batch",
+            "the installed agent to enrol, connect and deliver a batch",
             () => collector + "\n" + agent);
+        JsonElement connected = JsonDocument.Parse(connectedJson).RootElement;
 
-        Assert.Equal(Environment.MachineName, connected.Hostname, ignoreCase: true);
+        Assert.Equal(Environment.MachineName, connected.GetProperty("hostname").GetString(), ignoreCase: true);
+        Assert.Equal("installed", connected.GetProperty("labels").GetProperty("env").GetString());
+        Assert.Equal(Mode0600, File.GetUnixFileMode(_staging.Path("/var/lib/opsagent/identity/agent.pem")));
         Assert.False(collector.HasExited, collector.ToString());
         Assert.False(agent.HasExited, agent.ToString());
     }

@@ -43,7 +43,7 @@ public sealed class SystemdNotifyTests : IDisposable
         await using ManagedProcess collector = ManagedProcess.Start(
             "collector",
             Binaries.Collector,
-            ["--config", config, "--data-dir", _dir.Sub("data"), "--gateway", "http://127.0.0.1:0", "--admin", "http://127.0.0.1:0", "--metrics", "http://127.0.0.1:0"],
+            ["--config", config, "--data-dir", _dir.Sub("data"), "--gateway", "https://127.0.0.1:0", "--admin", "https://127.0.0.1:0", "--metrics", "http://127.0.0.1:0"],
             new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Path });
 
         await notify.WaitForAsync("READY=1", StartTimeout, () => collector.ToString());

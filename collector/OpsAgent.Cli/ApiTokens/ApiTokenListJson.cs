@@ -1,0 +1,3 @@
+namespace OpsAgent.Cli.ApiTokens;
+
+internal sealed record ApiTokenListJson(IReadOnlyList<ApiTokenJson> Tokens);

@@ -1,0 +1,3 @@
+namespace OpsAgent.Cli.Audit;
+
+internal sealed record AuditListJson(IReadOnlyList<AuditEventJson> Events, bool Truncated);

@@ -1,0 +1,3 @@
+namespace OpsAgent.Cli.Tokens;
+
+internal sealed record EnrollmentTokenListJson(IReadOnlyList<EnrollmentTokenJson> Tokens);
