@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Options;
 using OpsAgent.Collector.Admin;
 using OpsAgent.Collector.Configuration;
+using OpsAgent.Collector.Detection;
 using OpsAgent.Collector.Endpoints;
 using OpsAgent.Collector.Gateway;
 using OpsAgent.Collector.Ingest;
@@ -102,6 +103,7 @@ internal static class CollectorHost
         services.AddSingleton<CollectorMetrics>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<BatchValidator>();
+        services.AddDetection(configuration); // before the store: detection stops after the store's last batches
         services.AddTelemetryStore(configuration);
         services.AddHostedService<EndpointsFileWriter>();
 
@@ -129,11 +131,12 @@ internal static class CollectorHost
         }
     }
 
-    private static IResult WriteMetrics(CollectorMetrics metrics, ITelemetryStore store, StoreCounters counters, ConnectionRegistry connections)
+    private static IResult WriteMetrics(CollectorMetrics metrics, ITelemetryStore store, StoreCounters counters, ConnectionRegistry connections, DetectionMetrics detection)
     {
         var writer = new PrometheusTextWriter();
         metrics.WriteTo(writer);
         StoreMetricsExporter.WriteTo(writer, store, counters, connections);
+        detection.WriteTo(writer);
         return Results.Text(writer.ToString(), "text/plain; version=0.0.4; charset=utf-8");
     }
 

@@ -80,6 +80,11 @@ public sealed class AnomalyDetector
     /// <summary>Samples seen so far.</summary>
     public long Count => _count;
 
+    /// <summary>What the detector takes as usual for this series as of the last sample (see <see cref="DetectorBaseline"/>).</summary>
+    public DetectorBaseline Baseline => _range.Warm
+        ? new DetectorBaseline(_range.Level, _range.LevelLow, _range.LevelHigh, _range.Width, _range.StuckExceed > 0)
+        : new DetectorBaseline(_range.Level, double.NaN, double.NaN, 0, false);
+
     /// <summary>The components' relative novelty at the last sample (diagnostics for tests and experiments).</summary>
     internal (double Shape, double Range, double Level, double Spread, double Season, double Stuck, double Drift) LastComponents { get; private set; }
 
