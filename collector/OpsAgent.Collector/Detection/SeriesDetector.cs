@@ -18,6 +18,9 @@ namespace OpsAgent.Collector.Detection;
 /// its start) and the series moves again (not frozen). When scores stay calm but the level does not come back for
 /// SettleAfter, the new level is accepted (<see cref="Resolution.Settled"/>). This is how hosted anomaly monitors
 /// resolve too: back within bounds for a recovery window.</para>
+/// <para>Coming back is news to the detector too: a level that returns after hours elsewhere scores as a shift. A
+/// raise within Hold of a recovery whose level is inside the band that anomaly recovered to is that return, not a new
+/// anomaly, and is not reported.</para>
 /// <para>Samples must arrive in time order per series; one not later than the last is skipped (a resend or a clock step
 /// back) so that the alert timing stays monotonic.</para>
 /// </remarks>
@@ -35,6 +38,9 @@ internal sealed class SeriesDetector
     private DetectorBaseline _usual = new(double.NaN, double.NaN, double.NaN, 0, false);
     private OpenAnomaly? _metric;
     private OpenAnomaly? _exhaustion;
+    private long _recoveredAtMs = long.MinValue / 2;
+    private double _recoveredLow = double.NaN;
+    private double _recoveredHigh = double.NaN;
 
     public SeriesDetector(SeriesIdentity identity, SeriesTreatment treatment, DetectionSettings settings)
     {
@@ -140,6 +146,13 @@ internal sealed class SeriesDetector
                 return;
             }
 
+            if (t - _recoveredAtMs <= (long)_settings.Alert.Hold.TotalMilliseconds
+                && new DetectorBaseline(baseline.Level, _recoveredLow, _recoveredHigh, baseline.Range, false).Contains(baseline.Level, DetectionSettings.RecoveryMargin))
+            {
+                _alert = new AlertStateMachine(_settings.Alert);
+                return;
+            }
+
             _metric = new OpenAnomaly
             {
                 Kind = AnomalyKind.Metric,
@@ -187,6 +200,11 @@ internal sealed class SeriesDetector
 
         if (backInBand || t - metric.CalmSinceMs >= _settings.SettleAfterMs)
         {
+            if (backInBand)
+            {
+                (_recoveredAtMs, _recoveredLow, _recoveredHigh) = (t, metric.UsualLow, metric.UsualHigh);
+            }
+
             signals.Add(new AnomalySignal(AnomalySignalKind.Resolved, metric.ToRecord(Identity, t, open: false, backInBand ? Resolution.Recovered : Resolution.Settled)));
             _metric = null;
             return;
@@ -310,6 +328,9 @@ internal sealed class SeriesDetector
             writer.Write(_usual.Frozen);
             WriteAnomaly(writer, _metric);
             WriteAnomaly(writer, _exhaustion);
+            writer.Write(_recoveredAtMs);
+            writer.Write(_recoveredLow);
+            writer.Write(_recoveredHigh);
         }
 
         return stream.ToArray();
@@ -349,6 +370,9 @@ internal sealed class SeriesDetector
             detector._usual = new DetectorBaseline(reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadBoolean());
             detector._metric = ReadAnomaly(reader);
             detector._exhaustion = ReadAnomaly(reader);
+            detector._recoveredAtMs = reader.ReadInt64();
+            detector._recoveredLow = reader.ReadDouble();
+            detector._recoveredHigh = reader.ReadDouble();
             if (stream.Position != stream.Length)
             {
                 throw new InvalidDataException("The saved detection state has trailing bytes; the series' detector relearns.");
