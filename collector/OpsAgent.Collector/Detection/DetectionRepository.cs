@@ -93,9 +93,8 @@ internal sealed class DetectionRepository : IDisposable
     /// Deletes resolved anomalies and incidents that ended before <paramref name="cutoffUnixMs"/>, and saved detector
     /// states of series the store no longer has (forgotten by retention). Returns rows deleted.
     /// </summary>
-    public int DeleteExpired(long cutoffUnixMs)
+    public int DeleteExpired(SqliteTransaction transaction, long cutoffUnixMs)
     {
-        using SqliteTransaction transaction = Connection.BeginTransaction();
         using SqliteCommand command = Connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
@@ -104,9 +103,7 @@ internal sealed class DetectionRepository : IDisposable
             DELETE FROM detector_state WHERE series_id NOT IN (SELECT series_id FROM series);
             """;
         command.Parameters.AddWithValue("$cutoff", cutoffUnixMs);
-        int deleted = command.ExecuteNonQuery();
-        transaction.Commit();
-        return deleted;
+        return command.ExecuteNonQuery();
     }
 
     public void Dispose()

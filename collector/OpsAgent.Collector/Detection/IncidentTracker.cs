@@ -129,6 +129,7 @@ internal sealed partial class IncidentTracker : IAsyncDisposable
     private void HandleGroup(List<TrackerMessage> group)
     {
         SqliteTransaction? transaction = null;
+        var answers = new List<(ResolveIncidentRequest Request, IncidentRecord? Result)>();
         try
         {
             transaction = _repository.Begin();
@@ -143,7 +144,7 @@ internal sealed partial class IncidentTracker : IAsyncDisposable
                         HandleTick(transaction, t.NowUnixMs);
                         break;
                     case ResolveIncidentRequest r:
-                        r.Completion.TrySetResult(ResolveManually(transaction, r.IncidentId));
+                        answers.Add((r, ResolveManually(transaction, r.IncidentId)));
                         break;
                 }
             }
@@ -173,6 +174,12 @@ internal sealed partial class IncidentTracker : IAsyncDisposable
         _pending.Clear();
         _metrics.AnomaliesOpen(_open.Count);
         _metrics.IncidentsOpen(_hosts.Values.Count(h => h.Incident is not null));
+
+        // Answered only now: a caller that then reads the store or its subscription finds what it asked for.
+        foreach ((ResolveIncidentRequest request, IncidentRecord? result) in answers)
+        {
+            request.Completion.TrySetResult(result);
+        }
     }
 
     private void Handle(SqliteTransaction tx, AnomalySignal signal)
@@ -376,7 +383,7 @@ internal sealed partial class IncidentTracker : IAsyncDisposable
         if (now - _lastRetentionMs >= RetentionIntervalMs)
         {
             _lastRetentionMs = now;
-            int deleted = _repository.DeleteExpired(now - (long)_options.Retention.TotalMilliseconds);
+            int deleted = _repository.DeleteExpired(tx, now - (long)_options.Retention.TotalMilliseconds);
             if (deleted > 0)
             {
                 LogExpired(_logger, deleted, _options.Retention);
