@@ -1,9 +1,12 @@
 using System.CommandLine;
 using OpsAgent.Cli.Agents;
+using OpsAgent.Cli.Anomalies;
 using OpsAgent.Cli.Eval;
+using OpsAgent.Cli.Incidents;
 using OpsAgent.Cli.Invocation;
 using OpsAgent.Cli.Metrics;
 using OpsAgent.Cli.Quickstart;
+using OpsAgent.Cli.Watch;
 
 namespace OpsAgent.Cli;
 
@@ -18,6 +21,9 @@ internal static class CommandCatalog
     [
         AgentsCommand.Create,
         MetricsCommand.Create,
+        AnomaliesCommand.Create,
+        IncidentsCommand.Create,
+        WatchCommand.Create,
         QuickstartCommand.Create,
         EvalCommand.Create,
     ];

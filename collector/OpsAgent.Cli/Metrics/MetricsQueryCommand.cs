@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OpsAgent.Cli.Anomalies;
 using OpsAgent.Cli.Invocation;
 using OpsAgent.Cli.Output;
 using OpsAgent.Cli.Parsing;
@@ -26,8 +27,8 @@ internal static class MetricsQueryCommand
     {
         var name = new Argument<string>("name") { Description = "The metric name, e.g. system.cpu.utilization", HelpName = "NAME" };
         var selector = new SeriesSelectorOptions();
-        var since = TimeOption("--since", $"Start: a duration ago or an RFC 3339 time (default {DurationParser.Format(DefaultSince)})");
-        var until = TimeOption("--until", "End: a duration ago or an RFC 3339 time (default now)");
+        var since = TimeSpecOption.Create("--since", $"Start: a duration ago or an RFC 3339 time (default {DurationParser.Format(DefaultSince)})");
+        var until = TimeSpecOption.Create("--until", "End: a duration ago or an RFC 3339 time (default now)");
         var step = new Option<TimeSpan?>("--step")
         {
             Description = $"Width of one step, e.g. 1m, or 'raw' for the samples as stored (default: about {StepGrid.TargetCells} steps)",
@@ -75,23 +76,6 @@ internal static class MetricsQueryCommand
         return command;
     }
 
-    private static Option<TimeSpec?> TimeOption(string optionName, string description) => new(optionName)
-    {
-        Description = description,
-        HelpName = "TIME",
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
-            if (TimeSpec.TryParse(optionName, text, out var spec, out var error))
-            {
-                return spec;
-            }
-
-            result.AddError(error);
-            return null;
-        },
-    };
-
     private static async Task<int> RunAsync(CommandContext context, QueryArguments arguments)
     {
         var now = context.Time.GetUtcNow();
@@ -126,6 +110,7 @@ internal static class MetricsQueryCommand
         };
         request.Matchers.AddRange(arguments.Matchers);
         var response = await context.Admin.QueryMetricsAsync(request, cancellationToken: context.CancellationToken);
+        var marks = await AnomalyMarks.FetchAsync(context, response.Series, startMs, endMs);
 
         var ordered = response.Series
             .OrderBy(s => s.Series?.Hostname, StringComparer.Ordinal)
@@ -135,7 +120,8 @@ internal static class MetricsQueryCommand
             .Select(s => new QueryRow(
                 s.Series ?? new SeriesInfo { Name = arguments.Name },
                 SeriesStats.From(s.Values),
-                StepGrid.Cells(s.TimestampsUnixMs, s.Values, startMs, endMs, stepMs)))
+                StepGrid.Cells(s.TimestampsUnixMs, s.Values, startMs, endMs, stepMs),
+                AnomalyMarks.Cells(marks.Of(s.Series), s.TimestampsUnixMs, startMs, endMs, stepMs)))
             .ToList();
 
         if (context.Output.Format == OutputFormat.Json)
@@ -143,7 +129,7 @@ internal static class MetricsQueryCommand
             context.Output.WriteJson(
                 new QueryResultJson(
                     arguments.Name, arguments.Aggregation, TimeFormatter.ToRfc3339(DateTimeOffset.FromUnixTimeMilliseconds(startMs)),
-                    TimeFormatter.ToRfc3339(end), stepMs, response.Truncated, [.. ordered.Select(s => ToJson(s, arguments.Name))]),
+                    TimeFormatter.ToRfc3339(end), stepMs, response.Truncated, [.. ordered.Select(s => ToJson(s, arguments.Name, marks.Of(s.Series), stepMs))]),
                 MetricsJsonContext.Default.QueryResultJson);
         }
         else if (rows.Count > 0)
@@ -169,7 +155,7 @@ internal static class MetricsQueryCommand
         return ExitCodes.Ok;
     }
 
-    private static List<PointJson> ToPoints(SeriesPoints series)
+    private static List<PointJson> ToPoints(SeriesPoints series, IReadOnlyList<Anomaly> anomalies, long stepMs)
     {
         var count = Math.Min(series.TimestampsUnixMs.Count, series.Values.Count);
         var points = new List<PointJson>(count);
@@ -179,13 +165,14 @@ internal static class MetricsQueryCommand
             points.Add(new PointJson(
                 TimeFormatter.ToRfc3339(DateTimeOffset.FromUnixTimeMilliseconds(unixMs)),
                 unixMs,
-                SeriesSummaryJson.Finite(series.Values[i])));
+                SeriesSummaryJson.Finite(series.Values[i]),
+                AnomalyMarks.IsAnomalous(anomalies, unixMs, stepMs)));
         }
 
         return points;
     }
 
-    private static QuerySeriesJson ToJson(SeriesPoints points, string name)
+    private static QuerySeriesJson ToJson(SeriesPoints points, string name, IReadOnlyList<Anomaly> anomalies, long stepMs)
     {
         var info = points.Series ?? new SeriesInfo { Name = name };
         return new QuerySeriesJson(
@@ -196,7 +183,8 @@ internal static class MetricsQueryCommand
             info.AgentId,
             SeriesJson.ToDictionary(info.Labels),
             SeriesSummaryJson.From(SeriesStats.From(points.Values)),
-            ToPoints(points));
+            ToPoints(points, anomalies, stepMs),
+            [.. anomalies.Select(AnomalyJson.From)]);
     }
 
     private static string Heading(QueryArguments arguments, long startMs, long endMs, long stepMs, TimeZoneInfo zone)
