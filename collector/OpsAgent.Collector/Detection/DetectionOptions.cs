@@ -18,6 +18,13 @@ public sealed class DetectionOptions
     /// <summary>Detection workers, each owning a fixed share of the series; 0 picks one per processor (at most 8).</summary>
     public int Workers { get; set; }
 
+    /// <summary>
+    /// Samples a new series' detector learns from before its scores may raise anomalies (about 2.8 hours at a 10-second
+    /// interval). Until its range and shapes have been seen, everything a series does is new to its detector; this is
+    /// NAB's probationary period, applied per series. Exhaustion forecasts are not held back (they need MinHistory).
+    /// </summary>
+    public int LearningSamples { get; set; } = 1000;
+
     /// <summary>Slices of committed batches waiting per worker; beyond it samples are dropped and counted.</summary>
     public int QueueCapacity { get; set; } = 256;
 

@@ -15,6 +15,11 @@ internal sealed class DetectionOptionsValidator : IValidateOptions<DetectionOpti
             errors.Add($"{Prefix}Workers must be between 0 (one per processor) and 64; got {options.Workers}.");
         }
 
+        if (options.LearningSamples is < 0 or > 10_000_000)
+        {
+            errors.Add($"{Prefix}LearningSamples must be between 0 and 10000000; got {options.LearningSamples}.");
+        }
+
         if (options.QueueCapacity is < 1 or > 1_000_000)
         {
             errors.Add($"{Prefix}QueueCapacity must be between 1 and 1000000; got {options.QueueCapacity}.");

@@ -8,7 +8,8 @@ internal sealed record DetectionSettings(
     AlertPolicy Alert,
     ForecastPolicy Forecast,
     long SettleAfterMs,
-    long CriticalWithinMs)
+    long CriticalWithinMs,
+    long LearningSamples)
 {
     /// <summary>
     /// An open anomaly tells the tracker how it is doing at most this often (sample time), which keeps its stored
@@ -26,5 +27,6 @@ internal sealed record DetectionSettings(
         options.Alert.ToPolicy(),
         options.Forecast.ToPolicy(),
         (long)options.SettleAfter.TotalMilliseconds,
-        (long)options.Forecast.CriticalWithin.TotalMilliseconds);
+        (long)options.Forecast.CriticalWithin.TotalMilliseconds,
+        options.LearningSamples);
 }

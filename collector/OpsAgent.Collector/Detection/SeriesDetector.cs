@@ -95,6 +95,12 @@ internal sealed class SeriesDetector
 
             double score = _detector.Update(t, x);
             scored++;
+            if (_detector.Count <= _settings.LearningSamples)
+            {
+                // Still learning what this series does: everything is new to the detector, nothing is news yet.
+                score = 0;
+            }
+
             DetectorBaseline baseline = _detector.Baseline;
             if (_metric is null && !_alert.IsPending && score < _settings.Alert.RaiseThreshold)
             {
