@@ -38,21 +38,7 @@ internal sealed class DetectionQueries(SqliteDatabase database)
         }
 
         command.CommandText = $"SELECT {DetectionRows.AnomalyColumns} FROM anomalies WHERE {string.Join(" AND ", where)} ORDER BY started_unix_ms DESC, anomaly_id DESC LIMIT $limit;";
-        command.Parameters.AddWithValue("$limit", filter.Limit + 1);
-        var result = new List<AnomalyRecord>();
-        using SqliteDataReader reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            result.Add(DetectionRows.ReadAnomaly(reader));
-        }
-
-        bool truncated = result.Count > filter.Limit;
-        if (truncated)
-        {
-            result.RemoveAt(result.Count - 1);
-        }
-
-        return (result, truncated);
+        return ReadLimited(command, filter.Limit, DetectionRows.ReadAnomaly);
     }
 
     public (List<IncidentRecord> Incidents, bool Truncated) ListIncidents(IncidentFilter filter)
@@ -68,21 +54,7 @@ internal sealed class DetectionQueries(SqliteDatabase database)
         }
 
         command.CommandText = $"SELECT {DetectionRows.IncidentColumns} FROM incidents WHERE {string.Join(" AND ", where)} ORDER BY opened_unix_ms DESC, incident_id DESC LIMIT $limit;";
-        command.Parameters.AddWithValue("$limit", filter.Limit + 1);
-        var result = new List<IncidentRecord>();
-        using SqliteDataReader reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            result.Add(DetectionRows.ReadIncident(reader));
-        }
-
-        bool truncated = result.Count > filter.Limit;
-        if (truncated)
-        {
-            result.RemoveAt(result.Count - 1);
-        }
-
-        return (result, truncated);
+        return ReadLimited(command, filter.Limit, DetectionRows.ReadIncident);
     }
 
     /// <summary>The incident and its anomalies (oldest first), or null when no incident has that id.</summary>
@@ -119,5 +91,25 @@ internal sealed class DetectionQueries(SqliteDatabase database)
         }
 
         return (incident, anomalies);
+    }
+
+    /// <summary>Reads at most <paramref name="limit"/> rows (asking for one more to know whether there were more).</summary>
+    private static (List<T> Rows, bool Truncated) ReadLimited<T>(SqliteCommand command, int limit, Func<SqliteDataReader, T> read)
+    {
+        command.Parameters.AddWithValue("$limit", limit + 1);
+        var rows = new List<T>();
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(read(reader));
+        }
+
+        bool truncated = rows.Count > limit;
+        if (truncated)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        return (rows, truncated);
     }
 }

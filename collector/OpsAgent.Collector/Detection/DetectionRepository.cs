@@ -49,45 +49,17 @@ internal sealed class DetectionRepository : IDisposable
         return result;
     }
 
-    public long InsertAnomaly(SqliteTransaction transaction, AnomalyRecord anomaly)
-    {
-        using SqliteCommand command = Connection.CreateCommand();
-        command.Transaction = transaction;
-        string columns = DetectionRows.AnomalyColumns[(DetectionRows.AnomalyColumns.IndexOf(',', StringComparison.Ordinal) + 1)..];
-        command.CommandText = $"INSERT INTO anomalies ({columns}) VALUES ({DetectionRows.Placeholders(DetectionRows.AnomalyColumns)}) RETURNING anomaly_id;";
-        DetectionRows.BindAnomaly(command, anomaly);
-        return (long)command.ExecuteScalar()!;
-    }
+    public long InsertAnomaly(SqliteTransaction transaction, AnomalyRecord anomaly) =>
+        Insert(transaction, "anomalies", DetectionRows.AnomalyColumns, command => DetectionRows.BindAnomaly(command, anomaly));
 
-    public void UpdateAnomaly(SqliteTransaction transaction, AnomalyRecord anomaly)
-    {
-        using SqliteCommand command = Connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"UPDATE anomalies SET {DetectionRows.Assignments(DetectionRows.AnomalyColumns)} WHERE anomaly_id = $id;";
-        DetectionRows.BindAnomaly(command, anomaly);
-        command.Parameters.AddWithValue("$id", anomaly.AnomalyId);
-        command.ExecuteNonQuery();
-    }
+    public void UpdateAnomaly(SqliteTransaction transaction, AnomalyRecord anomaly) =>
+        Update(transaction, "anomalies", DetectionRows.AnomalyColumns, anomaly.AnomalyId, command => DetectionRows.BindAnomaly(command, anomaly));
 
-    public long InsertIncident(SqliteTransaction transaction, IncidentRecord incident)
-    {
-        using SqliteCommand command = Connection.CreateCommand();
-        command.Transaction = transaction;
-        string columns = DetectionRows.IncidentColumns[(DetectionRows.IncidentColumns.IndexOf(',', StringComparison.Ordinal) + 1)..];
-        command.CommandText = $"INSERT INTO incidents ({columns}) VALUES ({DetectionRows.Placeholders(DetectionRows.IncidentColumns)}) RETURNING incident_id;";
-        DetectionRows.BindIncident(command, incident);
-        return (long)command.ExecuteScalar()!;
-    }
+    public long InsertIncident(SqliteTransaction transaction, IncidentRecord incident) =>
+        Insert(transaction, "incidents", DetectionRows.IncidentColumns, command => DetectionRows.BindIncident(command, incident));
 
-    public void UpdateIncident(SqliteTransaction transaction, IncidentRecord incident)
-    {
-        using SqliteCommand command = Connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"UPDATE incidents SET {DetectionRows.Assignments(DetectionRows.IncidentColumns)} WHERE incident_id = $id;";
-        DetectionRows.BindIncident(command, incident);
-        command.Parameters.AddWithValue("$id", incident.IncidentId);
-        command.ExecuteNonQuery();
-    }
+    public void UpdateIncident(SqliteTransaction transaction, IncidentRecord incident) =>
+        Update(transaction, "incidents", DetectionRows.IncidentColumns, incident.IncidentId, command => DetectionRows.BindIncident(command, incident));
 
     /// <summary>
     /// Deletes resolved anomalies and incidents that ended before <paramref name="cutoffUnixMs"/>, and saved detector
@@ -104,6 +76,29 @@ internal sealed class DetectionRepository : IDisposable
             """;
         command.Parameters.AddWithValue("$cutoff", cutoffUnixMs);
         return command.ExecuteNonQuery();
+    }
+
+    /// <summary>Inserts a row of every column but the first (the id, which SQLite assigns) and returns the id.</summary>
+    private long Insert(SqliteTransaction transaction, string table, string columns, Action<SqliteCommand> bind)
+    {
+        using SqliteCommand command = Connection.CreateCommand();
+        command.Transaction = transaction;
+        string id = columns[..columns.IndexOf(',', StringComparison.Ordinal)];
+        string rest = columns[(id.Length + 1)..];
+        command.CommandText = $"INSERT INTO {table} ({rest}) VALUES ({DetectionRows.Placeholders(columns)}) RETURNING {id};";
+        bind(command);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Sets every column but the first of the row whose id (the first column) is <paramref name="id"/>.</summary>
+    private void Update(SqliteTransaction transaction, string table, string columns, long id, Action<SqliteCommand> bind)
+    {
+        using SqliteCommand command = Connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"UPDATE {table} SET {DetectionRows.Assignments(columns)} WHERE {columns[..columns.IndexOf(',', StringComparison.Ordinal)]} = $id;";
+        bind(command);
+        command.Parameters.AddWithValue("$id", id);
+        command.ExecuteNonQuery();
     }
 
     public void Dispose()
