@@ -19,6 +19,12 @@ namespace OpsAgent.Collector.Detection;
 /// </remarks>
 internal sealed partial class DetectionWorker : IAsyncDisposable
 {
+    /// <summary>
+    /// Samples queued per worker at most, whatever the number of slices: a queued slice keeps its whole batch alive, so
+    /// the count of slices alone would not bound memory when agents send large batches (backfills, bursts).
+    /// </summary>
+    public const long MaxQueuedSamples = 2_000_000;
+
     private readonly int _index;
     private readonly int _partitions;
     private readonly Channel<DetectionWork> _queue;
@@ -36,6 +42,7 @@ internal sealed partial class DetectionWorker : IAsyncDisposable
     private HashSet<ulong> _saved = [];
     private Task? _loop;
     private long _lastCapWarningMs = long.MinValue;
+    private long _queuedSamples;
 
     public DetectionWorker(
         int index,
@@ -80,11 +87,12 @@ internal sealed partial class DetectionWorker : IAsyncDisposable
     /// <summary>Queues samples without waiting; false (and counted) when the queue is full or the worker stopped.</summary>
     public bool TryPost(SamplesWork work)
     {
-        if (_queue.Writer.TryWrite(work))
+        if (Interlocked.Add(ref _queuedSamples, work.Samples) <= MaxQueuedSamples && _queue.Writer.TryWrite(work))
         {
             return true;
         }
 
+        Interlocked.Add(ref _queuedSamples, -work.Samples);
         _metrics.DroppedQueueFull(work.Samples);
         return false;
     }
@@ -160,7 +168,15 @@ internal sealed partial class DetectionWorker : IAsyncDisposable
                 switch (work)
                 {
                     case SamplesWork samples:
-                        await ProcessAsync(samples).ConfigureAwait(false);
+                        try
+                        {
+                            await ProcessAsync(samples).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            Interlocked.Add(ref _queuedSamples, -samples.Samples);
+                        }
+
                         break;
                     case TickWork tick:
                         await TickAsync(tick.NowUnixMs).ConfigureAwait(false);

@@ -249,6 +249,12 @@ public sealed class DetectionPipelineTests
         Assert.False(worker.TryPost(work));
         Assert.Equal(14, metrics.SamplesDroppedQueueFull);
         Assert.Equal(2, worker.QueueDepth);
+
+        // However few slices wait, the samples they hold are bounded too.
+        await using var other = new DetectionWorker(0, 1, new DetectorStateStore(harness.Database), harness.Tracker, new SeriesClassifier(harness.Options),
+            new SeriesBudget(10), harness.Options, metrics, harness.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        Assert.False(other.TryPost(new SamplesWork("a-1", "web-1", new Dictionary<string, string>(), [], DetectionWorker.MaxQueuedSamples + 1)));
+        Assert.Equal(0, other.QueueDepth);
     }
 
     [Fact]
