@@ -1,12 +1,15 @@
 using System.CommandLine;
 using OpsAgent.Cli.Agents;
+using OpsAgent.Cli.Anomalies;
 using OpsAgent.Cli.ApiTokens;
 using OpsAgent.Cli.Audit;
 using OpsAgent.Cli.Eval;
+using OpsAgent.Cli.Incidents;
 using OpsAgent.Cli.Invocation;
 using OpsAgent.Cli.Metrics;
 using OpsAgent.Cli.Quickstart;
 using OpsAgent.Cli.Tokens;
+using OpsAgent.Cli.Watch;
 
 namespace OpsAgent.Cli;
 
@@ -21,6 +24,9 @@ internal static class CommandCatalog
     [
         AgentsCommand.Create,
         MetricsCommand.Create,
+        AnomaliesCommand.Create,
+        IncidentsCommand.Create,
+        WatchCommand.Create,
         TokensCommand.Create,
         ApiTokensCommand.Create,
         AuditCommand.Create,

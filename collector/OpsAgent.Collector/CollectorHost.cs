@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using OpsAgent.Collector.Access;
 using OpsAgent.Collector.Admin;
 using OpsAgent.Collector.Configuration;
+using OpsAgent.Collector.Detection;
 using OpsAgent.Collector.Endpoints;
 using OpsAgent.Collector.Enrollment;
 using OpsAgent.Collector.Gateway;
@@ -117,6 +118,7 @@ internal static class CollectorHost
         services.AddSingleton<CollectorMetrics>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<BatchValidator>();
+        services.AddDetection(configuration); // before the store: detection stops after the store's last batches
         services.AddTelemetryStore(configuration);
         services.AddHostedService<EndpointsFileWriter>();
         services.AddIdentityAndAccess(configuration);
@@ -211,12 +213,13 @@ internal static class CollectorHost
     }
 
     private static IResult WriteMetrics(
-        CollectorMetrics metrics, ITelemetryStore store, StoreCounters counters, ConnectionRegistry connections, SecurityMetrics security)
+        CollectorMetrics metrics, ITelemetryStore store, StoreCounters counters, ConnectionRegistry connections, SecurityMetrics security, DetectionMetrics detection)
     {
         var writer = new PrometheusTextWriter();
         metrics.WriteTo(writer);
         security.WriteTo(writer);
         StoreMetricsExporter.WriteTo(writer, store, counters, connections);
+        detection.WriteTo(writer);
         return Results.Text(writer.ToString(), "text/plain; version=0.0.4; charset=utf-8");
     }
 

@@ -79,6 +79,18 @@ internal sealed class RangeNoveltyDetector
     /// <summary>Width of the horizon's range (0 while nothing is known).</summary>
     public double Width => _high > _low ? _high - _low : 0.0;
 
+    /// <summary>The recent level: the median of the last few samples (NaN until that many were seen).</summary>
+    public double Level { get; private set; } = double.NaN;
+
+    /// <summary>Lowest block median over the horizon (+∞ while no block is complete).</summary>
+    public double LevelLow => _levelLow;
+
+    /// <summary>Highest block median over the horizon (−∞ while no block is complete).</summary>
+    public double LevelHigh => _levelHigh;
+
+    /// <summary>True once enough blocks were seen for the bands to mean something.</summary>
+    public bool Warm => _blocks >= _settings.RangeWarmupBlocks;
+
     /// <summary>Returns how far outside the horizon's range the value is (in ranges), 0 inside or while learning.</summary>
     public double Update(double value)
     {
@@ -86,6 +98,11 @@ internal sealed class RangeNoveltyDetector
         _recentNext = (_recentNext + 1) % _recent.Length;
         _recentHave = Math.Min(_recentHave + 1, _recent.Length);
         TrackRun(value);
+
+        if (_recentHave == _recent.Length)
+        {
+            Level = Median(_recent, _recentHave);
+        }
 
         double exceed = 0;
         LevelExceed = 0;
@@ -102,7 +119,7 @@ internal sealed class RangeNoveltyDetector
 
             if (_recentHave == _recent.Length)
             {
-                double level = Median(_recent, _recentHave);
+                double level = Level;
                 double band = Math.Max(_levelHigh - _levelLow, _settings.LevelBandFloor * range);
                 double levelOutside = Math.Max(level - _levelHigh, _levelLow - level);
                 if (levelOutside > 0 && band > 0)
@@ -304,5 +321,7 @@ internal sealed class RangeNoveltyDetector
         {
             _recent[i] = reader.ReadDouble();
         }
+
+        Level = _recentHave == _recent.Length ? Median(_recent, _recentHave) : double.NaN;
     }
 }

@@ -19,6 +19,7 @@ public sealed class ExhaustionForecaster
 {
     private const double MsPerHour = 3_600_000.0;
     private const double IntervalSigmas = 2.0;
+    private const int CheckpointMagic = 0x4F41_4631; // "OAF1"
 
     private readonly ForecastPolicy _policy;
     private readonly double _decayPerHour;
@@ -170,4 +171,63 @@ public sealed class ExhaustionForecaster
     private static double Normal(double z) => 0.5 * (1 + SpecialFunctions.Erf(z / Math.Sqrt(2)));
 
     private static TimeSpan Hours(double hours) => hours >= TimeSpan.MaxValue.TotalHours / 2 ? TimeSpan.MaxValue : TimeSpan.FromHours(hours);
+
+    /// <summary>Serialises the forecaster's state (the policy is not included: restore with the same policy).</summary>
+    public byte[] Checkpoint()
+    {
+        using var stream = new MemoryStream(96);
+        using (var writer = new BinaryWriter(stream))
+        {
+            writer.Write(CheckpointMagic);
+            foreach (double sum in (ReadOnlySpan<double>)[_s0, _s1, _s2, _sy, _sty, _syy, _sw2])
+            {
+                writer.Write(sum);
+            }
+
+            writer.Write(_lastMs);
+            writer.Write(_trendStartMs);
+            writer.Write(_started);
+            writer.Write(_warning);
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Rebuilds a forecaster from <see cref="Checkpoint"/> output; it then forecasts exactly as the original would.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a checkpoint of this class.</exception>
+    public static ExhaustionForecaster Restore(ForecastPolicy policy, ReadOnlySpan<byte> checkpoint)
+    {
+        var forecaster = new ExhaustionForecaster(policy);
+        using var stream = new MemoryStream(checkpoint.ToArray(), writable: false);
+        using var reader = new BinaryReader(stream);
+        try
+        {
+            if (reader.ReadInt32() != CheckpointMagic)
+            {
+                throw new InvalidDataException("Not an exhaustion forecaster checkpoint (bad magic number); discard it and let the forecaster relearn.");
+            }
+
+            forecaster._s0 = reader.ReadDouble();
+            forecaster._s1 = reader.ReadDouble();
+            forecaster._s2 = reader.ReadDouble();
+            forecaster._sy = reader.ReadDouble();
+            forecaster._sty = reader.ReadDouble();
+            forecaster._syy = reader.ReadDouble();
+            forecaster._sw2 = reader.ReadDouble();
+            forecaster._lastMs = reader.ReadInt64();
+            forecaster._trendStartMs = reader.ReadInt64();
+            forecaster._started = reader.ReadBoolean();
+            forecaster._warning = reader.ReadBoolean();
+            if (stream.Position != stream.Length)
+            {
+                throw new InvalidDataException("The exhaustion forecaster checkpoint has trailing bytes; discard it and let the forecaster relearn.");
+            }
+        }
+        catch (EndOfStreamException ex)
+        {
+            throw new InvalidDataException("The exhaustion forecaster checkpoint is truncated; discard it and let the forecaster relearn.", ex);
+        }
+
+        return forecaster;
+    }
 }

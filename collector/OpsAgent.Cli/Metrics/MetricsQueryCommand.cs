@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OpsAgent.Cli.Anomalies;
 using OpsAgent.Cli.Invocation;
 using OpsAgent.Cli.Output;
 using OpsAgent.Cli.Parsing;
@@ -109,6 +110,7 @@ internal static class MetricsQueryCommand
         };
         request.Matchers.AddRange(arguments.Matchers);
         var response = await context.Admin.QueryMetricsAsync(request, cancellationToken: context.CancellationToken);
+        var marks = await AnomalyMarks.FetchAsync(context, response.Series, startMs, endMs);
 
         var ordered = response.Series
             .OrderBy(s => s.Series?.Hostname, StringComparer.Ordinal)
@@ -118,7 +120,8 @@ internal static class MetricsQueryCommand
             .Select(s => new QueryRow(
                 s.Series ?? new SeriesInfo { Name = arguments.Name },
                 SeriesStats.From(s.Values),
-                StepGrid.Cells(s.TimestampsUnixMs, s.Values, startMs, endMs, stepMs)))
+                StepGrid.Cells(s.TimestampsUnixMs, s.Values, startMs, endMs, stepMs),
+                AnomalyMarks.Cells(marks.Of(s.Series), s.TimestampsUnixMs, startMs, endMs, stepMs)))
             .ToList();
 
         if (context.Output.Format == OutputFormat.Json)
@@ -126,7 +129,7 @@ internal static class MetricsQueryCommand
             context.Output.WriteJson(
                 new QueryResultJson(
                     arguments.Name, arguments.Aggregation, TimeFormatter.ToRfc3339(DateTimeOffset.FromUnixTimeMilliseconds(startMs)),
-                    TimeFormatter.ToRfc3339(end), stepMs, response.Truncated, [.. ordered.Select(s => ToJson(s, arguments.Name))]),
+                    TimeFormatter.ToRfc3339(end), stepMs, response.Truncated, [.. ordered.Select(s => ToJson(s, arguments.Name, marks.Of(s.Series), stepMs))]),
                 MetricsJsonContext.Default.QueryResultJson);
         }
         else if (rows.Count > 0)
@@ -152,7 +155,7 @@ internal static class MetricsQueryCommand
         return ExitCodes.Ok;
     }
 
-    private static List<PointJson> ToPoints(SeriesPoints series)
+    private static List<PointJson> ToPoints(SeriesPoints series, IReadOnlyList<Anomaly> anomalies, long stepMs)
     {
         var count = Math.Min(series.TimestampsUnixMs.Count, series.Values.Count);
         var points = new List<PointJson>(count);
@@ -162,13 +165,14 @@ internal static class MetricsQueryCommand
             points.Add(new PointJson(
                 TimeFormatter.ToRfc3339(DateTimeOffset.FromUnixTimeMilliseconds(unixMs)),
                 unixMs,
-                SeriesSummaryJson.Finite(series.Values[i])));
+                SeriesSummaryJson.Finite(series.Values[i]),
+                AnomalyMarks.IsAnomalous(anomalies, unixMs, stepMs)));
         }
 
         return points;
     }
 
-    private static QuerySeriesJson ToJson(SeriesPoints points, string name)
+    private static QuerySeriesJson ToJson(SeriesPoints points, string name, IReadOnlyList<Anomaly> anomalies, long stepMs)
     {
         var info = points.Series ?? new SeriesInfo { Name = name };
         return new QuerySeriesJson(
@@ -179,7 +183,8 @@ internal static class MetricsQueryCommand
             info.AgentId,
             SeriesJson.ToDictionary(info.Labels),
             SeriesSummaryJson.From(SeriesStats.From(points.Values)),
-            ToPoints(points));
+            ToPoints(points, anomalies, stepMs),
+            [.. anomalies.Select(AnomalyJson.From)]);
     }
 
     private static string Heading(QueryArguments arguments, long startMs, long endMs, long stepMs, TimeZoneInfo zone)

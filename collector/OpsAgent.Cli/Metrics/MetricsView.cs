@@ -58,10 +58,22 @@ internal static class MetricsView
                 ValueFormatter.Format(row.Stats.Min, unit),
                 ValueFormatter.Format(row.Stats.Max, unit),
                 ValueFormatter.Format(row.Stats.Avg, unit),
-                Sparkline.Render(Sparkline.Fit(row.Cells, MaxSparklineWidth)));
+                Trend(row));
         }
 
         return table;
+    }
+
+    /// <summary>The sparkline, and under it a ^ beneath every anomalous step when the series has any.</summary>
+    private static string Trend(QueryRow row)
+    {
+        string sparkline = Sparkline.Render(Sparkline.Fit(row.Cells, MaxSparklineWidth));
+        if (row.Anomalous is not { } flags || !flags.Contains(true))
+        {
+            return sparkline;
+        }
+
+        return sparkline + "\n" + new string([.. Sparkline.FitFlags(flags, MaxSparklineWidth).Select(f => f ? '^' : ' ')]).TrimEnd();
     }
 
     private static string Or(string value) => string.IsNullOrEmpty(value) ? "-" : value;

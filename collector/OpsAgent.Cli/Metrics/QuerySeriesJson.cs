@@ -1,6 +1,8 @@
+using OpsAgent.Cli.Anomalies;
+
 namespace OpsAgent.Cli.Metrics;
 
-/// <summary>One series of `opsctl metrics query -o json` with its summary and points.</summary>
+/// <summary>One series of `opsctl metrics query -o json` with its summary, points and the anomalies in the range.</summary>
 internal sealed record QuerySeriesJson(
     string Name,
     string Kind,
@@ -9,4 +11,5 @@ internal sealed record QuerySeriesJson(
     string AgentId,
     SortedDictionary<string, string> Labels,
     SeriesSummaryJson Summary,
-    IReadOnlyList<PointJson> Points);
+    IReadOnlyList<PointJson> Points,
+    IReadOnlyList<AnomalyJson> Anomalies);

@@ -116,6 +116,17 @@ internal sealed class CommandOutput
         _runtime.Out.Flush();
     }
 
+    /// <summary>One compact JSON document on one line, flushed at once (JSON lines for streaming commands such as watch).</summary>
+    public void WriteJsonLine<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        _runtime.Out.Write(JsonSerializer.Serialize(value, typeInfo));
+        _runtime.Out.Write('\n');
+        _runtime.Out.Flush();
+    }
+
+    /// <summary>Pushes what was written to stdout out now (streaming commands write line by line).</summary>
+    public void Flush() => _runtime.Out.Flush();
+
     /// <summary>A warning for a person (e.g. a truncated answer), on stderr.</summary>
     public void Warn(string message) => Error.WriteLine("opsctl: warning: " + message);
 }

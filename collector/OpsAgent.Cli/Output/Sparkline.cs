@@ -68,7 +68,7 @@ internal static class Sparkline
             return cells.ToArray();
         }
 
-        var perCell = (cells.Length + maxWidth - 1) / maxWidth;
+        var perCell = PerCell(cells.Length, maxWidth);
         var result = new double[(cells.Length + perCell - 1) / perCell];
         for (var i = 0; i < result.Length; i++)
         {
@@ -89,4 +89,24 @@ internal static class Sparkline
 
         return result;
     }
+
+    /// <summary>Narrows flags (anomalous steps) exactly as <see cref="Fit"/> narrows the cells: a merged flag is set if any was.</summary>
+    public static bool[] FitFlags(ReadOnlySpan<bool> flags, int maxWidth)
+    {
+        if (flags.Length <= maxWidth)
+        {
+            return flags.ToArray();
+        }
+
+        var perCell = PerCell(flags.Length, maxWidth);
+        var result = new bool[(flags.Length + perCell - 1) / perCell];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = flags.Slice(i * perCell, Math.Min(perCell, flags.Length - (i * perCell))).Contains(true);
+        }
+
+        return result;
+    }
+
+    private static int PerCell(int cells, int maxWidth) => (cells + maxWidth - 1) / maxWidth;
 }

@@ -30,6 +30,10 @@ internal static class MethodAccess
         ["/opsagent.v1.Admin/ListSeries"] = Requirement.Viewer,
         ["/opsagent.v1.Admin/QueryMetrics"] = Requirement.Viewer,
         ["/opsagent.v1.Admin/GetStoreStats"] = Requirement.Viewer,
+        ["/opsagent.v1.Admin/ListAnomalies"] = Requirement.Viewer,
+        ["/opsagent.v1.Admin/ListIncidents"] = Requirement.Viewer,
+        ["/opsagent.v1.Admin/GetIncident"] = Requirement.Viewer,
+        ["/opsagent.v1.Admin/WatchEvents"] = Requirement.Viewer,
 
         // Access: tokens, revocation, audit.
         ["/opsagent.v1.Access/WhoAmI"] = Requirement.Viewer,

@@ -1,16 +1,22 @@
 using Grpc.Core;
+using Microsoft.Extensions.Options;
+using OpsAgent.Collector.Detection;
 using OpsAgent.Collector.Gateway;
 using OpsAgent.Collector.Storage;
 using OpsAgent.Protocol;
 
 namespace OpsAgent.Collector.Admin;
 
-/// <summary>The admin API used by opsctl and CI pipelines: fleet, metrics, and the collector's own store.</summary>
-internal sealed class AdminService(
+/// <summary>The admin API used by opsctl and CI pipelines: fleet, metrics, detection, and the collector's own store.</summary>
+internal sealed partial class AdminService(
     IAgentRepository agents,
     ConnectionRegistry connections,
     ITelemetryStore store,
-    TimeProvider timeProvider) : Protocol.Admin.AdminBase
+    TimeProvider timeProvider,
+    DetectionQueries detectionQueries,
+    DetectionEventHub detectionEvents,
+    IOptions<DetectionOptions> detectionOptions,
+    IHostApplicationLifetime lifetime) : Protocol.Admin.AdminBase
 {
     private const int DefaultSeriesLimit = 1000;
     private const int MaxSeriesLimit = 10_000;

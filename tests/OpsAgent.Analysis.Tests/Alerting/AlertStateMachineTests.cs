@@ -87,4 +87,38 @@ public sealed class AlertStateMachineTests
 
         Assert.Contains("ClearThreshold", ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(2)] // pending
+    [InlineData(4)] // raised
+    [InlineData(9)] // clearing
+    public void Restore_Checkpoint_GivesTheSameTransitions(int at)
+    {
+        double[] scores = [0, 0.6, 0.7, 0.6, 0.8, 0.3, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.6, 0.97, 0.1];
+        var original = new AlertStateMachine(Policy);
+        for (int m = 0; m < at; m++)
+        {
+            original.Update(m * Minute, scores[m]);
+        }
+
+        var restored = AlertStateMachine.Restore(Policy, original.Checkpoint());
+
+        for (int m = at; m < scores.Length; m++)
+        {
+            Assert.Equal(original.Update(m * Minute, scores[m]), restored.Update(m * Minute, scores[m]));
+            Assert.Equal((original.IsActive, original.IsPending, original.PeakScore), (restored.IsActive, restored.IsPending, restored.PeakScore));
+        }
+
+        Assert.Equal(original.Checkpoint(), restored.Checkpoint());
+    }
+
+    [Fact]
+    public void Restore_Garbage_ThrowsInvalidData()
+    {
+        byte[] checkpoint = new AlertStateMachine(Policy).Checkpoint();
+
+        Assert.Throws<InvalidDataException>(() => AlertStateMachine.Restore(Policy, [1, 2, 3, 4]));
+        Assert.Throws<InvalidDataException>(() => AlertStateMachine.Restore(Policy, checkpoint.AsSpan(0, checkpoint.Length - 1)));
+        Assert.Throws<InvalidDataException>(() => AlertStateMachine.Restore(Policy, [.. checkpoint, 0]));
+    }
 }

@@ -264,4 +264,59 @@ public sealed class AnomalyDetectorTests
         var checkpoint = new AnomalyDetector().Checkpoint();
         Assert.Throws<InvalidDataException>(() => AnomalyDetector.Restore(checkpoint.AsSpan(0, checkpoint.Length - 1)));
     }
+
+    [Fact]
+    public void Baseline_AfterLearning_IsTheUsualBandAndFollowsAShift()
+    {
+        // A daily cycle between 30 and 70: block medians span most of it.
+        var values = SyntheticSeries.Seasonal(Samples, 50, 20, 1, seed: 13);
+        var timestamps = SyntheticSeries.Timestamps(Samples);
+        var detector = new AnomalyDetector();
+        Assert.False(detector.Baseline.IsKnown);
+        for (int i = 0; i < Fault; i++)
+        {
+            detector.Update(timestamps[i], values[i]);
+        }
+
+        DetectorBaseline usual = detector.Baseline;
+        Assert.True(usual.IsKnown);
+        Assert.InRange(usual.UsualLow, 28, 36);
+        Assert.InRange(usual.UsualHigh, 64, 72);
+        Assert.InRange(usual.Range, 38, 48);
+        Assert.False(usual.Frozen);
+        Assert.True(usual.Contains(values[Fault - 1], 0.25));
+        Assert.False(usual.Contains(150, 0.25));
+
+        for (int i = Fault; i < Fault + 5; i++)
+        {
+            detector.Update(timestamps[i], values[i] + 100);
+        }
+
+        Assert.InRange(detector.Baseline.Level, 120, 180);
+        Assert.False(usual.Contains(detector.Baseline.Level, 0.25));
+    }
+
+    [Fact]
+    public void Baseline_MetricFreezes_ReportsFrozen()
+    {
+        var values = SyntheticSeries.Seasonal(Samples, 50, 20, 2, seed: 14);
+        var timestamps = SyntheticSeries.Timestamps(Samples);
+        var detector = new AnomalyDetector();
+        for (int i = 0; i < Fault + 100; i++)
+        {
+            detector.Update(timestamps[i], i < Fault ? values[i] : values[Fault - 1]);
+        }
+
+        Assert.True(detector.Baseline.Frozen);
+    }
+
+    [Fact]
+    public void Contains_UnknownBandOrFlatSeries_IsLenientWhereNothingIsKnown()
+    {
+        Assert.True(new DetectorBaseline(5, double.NaN, double.NaN, 0, false).Contains(1e9, 0.25));
+        // A flat series' band is widened to a tenth of its range on each side of the margin.
+        var flat = new DetectorBaseline(10, 10, 10, 4, false);
+        Assert.True(flat.Contains(10.1, 0.25));
+        Assert.False(flat.Contains(11, 0.25));
+    }
 }

@@ -90,4 +90,35 @@ public sealed class ExhaustionForecasterTests
 
         Assert.Contains("MinConfidence", ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(10)]  // fitting, before MinHistory
+    [InlineData(400)] // warning
+    public void Restore_Checkpoint_GivesTheSameForecasts(int at)
+    {
+        var original = new ExhaustionForecaster(Policy);
+        for (int m = 0; m < at; m++)
+        {
+            original.Update(m * Minute, 40 + (5.0 * m / 60) + Noise(m, 0.3), Capacity);
+        }
+
+        var restored = ExhaustionForecaster.Restore(Policy, original.Checkpoint());
+
+        for (int m = at; m < 700; m++)
+        {
+            double usage = m == 500 ? 20 : 40 + (5.0 * m / 60) + Noise(m, 0.3); // and a cleanup on the way
+            Assert.Equal(original.Update(m * Minute, usage, Capacity), restored.Update(m * Minute, usage, Capacity));
+        }
+
+        Assert.Equal(original.Checkpoint(), restored.Checkpoint());
+    }
+
+    [Fact]
+    public void Restore_Garbage_ThrowsInvalidData()
+    {
+        byte[] checkpoint = new ExhaustionForecaster(Policy).Checkpoint();
+
+        Assert.Throws<InvalidDataException>(() => ExhaustionForecaster.Restore(Policy, [9, 9, 9, 9]));
+        Assert.Throws<InvalidDataException>(() => ExhaustionForecaster.Restore(Policy, checkpoint.AsSpan(0, 10)));
+    }
 }

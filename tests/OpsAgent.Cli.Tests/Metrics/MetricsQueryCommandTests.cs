@@ -73,7 +73,7 @@ public sealed class MetricsQueryCommandTests : IAsyncLifetime
             "--since", "10m", "--step", "1m", "--agg", "p95", "--collector", _collector.Url);
 
         Assert.Equal(0, result.ExitCode);
-        var request = _collector.Admin.SingleRequest<QueryMetricsRequest>();
+        var request = _collector.Admin.SingleRequestOf<QueryMetricsRequest>();
         Assert.Equal("system.cpu.utilization", request.Name);
         Assert.Equal(CliRunner.UnixMs(TenMinutesAgo), request.StartUnixMs);
         Assert.Equal(CliRunner.UnixMs(CliRunner.Now), request.EndUnixMs);
@@ -95,7 +95,7 @@ public sealed class MetricsQueryCommandTests : IAsyncLifetime
         var result = await _cli.RunAsync("metrics", "query", "system.cpu.utilization", "--collector", _collector.Url);
 
         Assert.Equal(0, result.ExitCode);
-        var request = _collector.Admin.SingleRequest<QueryMetricsRequest>();
+        var request = _collector.Admin.SingleRequestOf<QueryMetricsRequest>();
         Assert.Equal(CliRunner.UnixMs(CliRunner.Now.AddMinutes(-15)), request.StartUnixMs);
         Assert.Equal(15_000, request.StepMs);
         Assert.Equal(Aggregation.Avg, request.Aggregation);
@@ -112,7 +112,7 @@ public sealed class MetricsQueryCommandTests : IAsyncLifetime
             "--collector", _collector.Url);
 
         Assert.Equal(0, result.ExitCode);
-        var request = _collector.Admin.SingleRequest<QueryMetricsRequest>();
+        var request = _collector.Admin.SingleRequestOf<QueryMetricsRequest>();
         Assert.Equal(CliRunner.UnixMs(new DateTimeOffset(2025, 1, 31, 6, 0, 0, TimeSpan.Zero)), request.StartUnixMs);
         Assert.Equal(CliRunner.UnixMs(new DateTimeOffset(2025, 1, 31, 7, 30, 0, TimeSpan.Zero)), request.EndUnixMs);
     }
@@ -162,20 +162,60 @@ public sealed class MetricsQueryCommandTests : IAsyncLifetime
                     {
                       "time": "2025-01-31T08:13:00.000Z",
                       "unixMs": 1738311180000,
-                      "value": 1024
+                      "value": 1024,
+                      "anomalous": false
                     },
                     {
                       "time": "2025-01-31T08:14:00.000Z",
                       "unixMs": 1738311240000,
-                      "value": null
+                      "value": null,
+                      "anomalous": false
                     }
-                  ]
+                  ],
+                  "anomalies": []
                 }
               ]
             }
 
             """,
             result.Stdout);
+    }
+
+    [Fact]
+    public async Task Query_SeriesWithAnAnomaly_MarksItsStepsInTableAndJson()
+    {
+        var cpu = Fleet.Series("system.cpu.utilization", "web-1", "1", ("cpu", "0"));
+        cpu.SeriesId = 101;
+        _collector.Admin.OnQueryMetrics = (_, _) => Task.FromResult(new QueryMetricsResponse
+        {
+            Series = { Points(cpu, (0, 0.1), (1, 0.2), (2, 0.2), (3, 0.3), (4, 0.2), (5, 0.97), (6, 0.9), (7, 0.3), (8, 0.2), (9, 0.2)) },
+        });
+
+        // The anomaly's stretch runs from 5 to 4 minutes ago: the steps starting 08:10 and 08:11.
+        _collector.Admin.OnListAnomalies = (_, _) => Task.FromResult(new ListAnomaliesResponse { Anomalies = { Detections.Spike() } });
+
+        var table = await _cli.RunAsync("metrics", "query", "system.cpu.utilization", "--since", "10m", "--step", "1m", "--collector", _collector.Url);
+        var json = await _cli.RunAsync("metrics", "query", "system.cpu.utilization", "--since", "10m", "--step", "1m", "-o", "json", "--collector", _collector.Url);
+
+        Assert.Equal(0, table.ExitCode);
+        Assert.Equal(
+            """
+            system.cpu.utilization · avg per 1m · 2025-01-31 08:05:00 +00:00 → 2025-01-31 08:15:00 +00:00
+            HOST   LABELS  LAST  MIN  MAX  AVG    TREND
+            web-1  cpu=0   20%   10%  97%  35.7%  ▁▂▂▃▂█▇▃▂▂
+                                                       ^^
+            """,
+            table.Text);
+        var request = _collector.Admin.Calls.Select(c => c.Request).OfType<ListAnomaliesRequest>().First();
+        Assert.Equal([101UL], request.SeriesIds);
+        Assert.Equal(CliRunner.UnixMs(TenMinutesAgo), request.SinceUnixMs);
+        Assert.Equal(CliRunner.UnixMs(CliRunner.Now), request.UntilUnixMs);
+        using var document = JsonDocument.Parse(json.Stdout);
+        var series = document.RootElement.GetProperty("series")[0];
+        Assert.Equal(
+            [false, false, false, false, false, true, true, false, false, false],
+            series.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("anomalous").GetBoolean()));
+        Assert.Equal(12, series.GetProperty("anomalies")[0].GetProperty("id").GetInt32());
     }
 
     [Fact]
@@ -254,6 +294,6 @@ public sealed class MetricsQueryCommandTests : IAsyncLifetime
         var result = await _cli.RunAsync("metrics", "query", "x", "--since", "99999w", "--collector", _collector.Url);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(0, _collector.Admin.SingleRequest<QueryMetricsRequest>().StartUnixMs);
+        Assert.Equal(0, _collector.Admin.SingleRequestOf<QueryMetricsRequest>().StartUnixMs);
     }
 }
