@@ -117,6 +117,7 @@ internal static class CollectorHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CollectorMetrics>();
         services.AddSingleton<ConnectionRegistry>();
+        services.AddHostedService<GatewayShutdown>();
         services.AddSingleton<BatchValidator>();
         services.AddDetection(configuration); // before the store: detection stops after the store's last batches
         services.AddTelemetryStore(configuration);

@@ -65,6 +65,14 @@ internal static partial class Program
                 await app.RunAsync().ConfigureAwait(false);
                 return 0;
             }
+            catch (Exception ex) when (app.Lifetime.ApplicationStopping.IsCancellationRequested && IsCancellation(ex))
+            {
+                // A part of the collector did not finish stopping within the host's shutdown timeout. Nothing that was
+                // acknowledged is lost (the store replays its write-ahead log at the next start); say so instead of
+                // aborting with a stack trace.
+                LogUncleanStop(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpsAgent.Collector"), Flatten(ex));
+                return ExitFatal;
+            }
             catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
                 return ReportStartupFailure(
@@ -181,6 +189,17 @@ internal static partial class Program
 
         return exitCode;
     }
+
+    private static bool IsCancellation(Exception ex) => ex switch
+    {
+        OperationCanceledException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.All(IsCancellation),
+        _ => false,
+    };
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error,
+        Message = "The collector did not stop cleanly within its shutdown timeout ({Problem}). Nothing acknowledged is lost: the store replays its write-ahead log at the next start, and detectors resume from their last saved state.")]
+    private static partial void LogUncleanStop(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 2000, Level = LogLevel.Critical, Message = "{Message} (exit code {ExitCode})")]
     private static partial void LogStartupFailure(ILogger logger, string message, int exitCode);

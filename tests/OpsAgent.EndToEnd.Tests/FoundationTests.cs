@@ -91,6 +91,21 @@ public sealed class FoundationTests : IDisposable
         Assert.Contains("Lost or could not open the stream", agent.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Collector_StoppedWhileAgentConnected_ExitsCleanlyAndTellsTheAgentWhy()
+    {
+        await using CollectorProcess collector = await CollectorProcess.StartAsync(_dir.Sub("collector"));
+        await using ManagedProcess agent = AgentProcess.Start(collector.GatewayUrl, _dir.Sub("agent"), "e2e-agent-3");
+        await NewestUptimeSampleAsync(collector, 0, () => collector.Process + "\n" + agent);
+
+        // The agent's stream never ends by itself; a stop must end it instead of waiting out the shutdown timeout
+        // (which used to leave the detectors and the store no time and abort the process).
+        Assert.Equal(0, await collector.StopAsync());
+        await agent.WaitForOutputAsync("the collector is shutting down", TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain("Unhandled exception", collector.Process!.Output, StringComparison.Ordinal);
+        Assert.Contains("Detection stopped after saving every detector", collector.Process.Output, StringComparison.Ordinal);
+    }
+
     private static async Task<long> NewestUptimeSampleAsync(CollectorProcess collector, long after, Func<string> diagnostics)
     {
         SeriesPoints points = await Eventually.GetAsync(
