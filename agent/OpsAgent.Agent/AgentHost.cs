@@ -82,10 +82,19 @@ internal static class AgentHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AgentIdentity>();
         services.AddSingleton(sp => new SequenceAllocator(sp.GetRequiredService<IOptions<AgentOptions>>().Value.StateDirectory));
-        services.AddSingleton<IOutbox>(sp => new MemoryOutbox(
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AgentOptions>>().Value.Outbox);
+        services.AddSingleton(sp => new DiskOutbox(
+            sp.GetRequiredService<IOptions<AgentOptions>>().Value.StateDirectory,
+            sp.GetRequiredService<OutboxOptions>(),
             sp.GetRequiredService<SequenceAllocator>(),
-            sp.GetRequiredService<IOptions<AgentOptions>>().Value.Outbox.MaxMemoryBytes,
-            sp.GetRequiredService<ILogger<MemoryOutbox>>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DiskOutbox>>()));
+        services.AddSingleton<IOutbox>(sp => sp.GetRequiredService<OutboxOptions>().Storage == OutboxStorage.Memory
+            ? new MemoryOutbox(sp.GetRequiredService<SequenceAllocator>(), sp.GetRequiredService<OutboxOptions>().MaxMemoryBytes, sp.GetRequiredService<ILogger<MemoryOutbox>>())
+            : sp.GetRequiredService<DiskOutbox>());
+
+        // First of the hosted services, so that it stops last: its final group commit follows the last enqueue and ack.
+        services.AddHostedService<OutboxSyncService>();
 
         services.AddSingleton<SourceErrorCounter>();
         services.AddSingleton<UplinkStatistics>();

@@ -75,6 +75,11 @@ internal static partial class Program
         {
             return string.Join(Environment.NewLine + "  - ", ex.Failures);
         }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // A value of the wrong type ("Fsync": "sometimes"): the binder's message names the key and the type.
+            return ex.Message + " Check the spelling (see the configuration table in the README).";
+        }
         catch (AggregateException ex)
         {
             return string.Join(
