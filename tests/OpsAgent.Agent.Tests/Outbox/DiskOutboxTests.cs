@@ -1,31 +1,31 @@
 using Microsoft.Extensions.Logging;
 using OpsAgent.Agent.Outbox;
-using OpsAgent.Protocol;
 
 namespace OpsAgent.Agent.Tests.Outbox;
 
-public sealed class DiskOutboxTests : IDisposable
+public sealed class DiskOutboxTests : OutboxContractTests
 {
-    private readonly TempDirectory _dir = new();
     private readonly List<DiskOutbox> _opened = [];
 
-    public void Dispose()
+    public override void Dispose()
     {
         foreach (DiskOutbox outbox in _opened)
         {
             outbox.Dispose();
         }
 
-        _dir.Dispose();
+        base.Dispose();
     }
 
-    private string OutboxDirectory => Path.Combine(_dir.Path, DiskOutbox.DirectoryName);
+    private protected override IOutbox CreateOutbox() => Open();
+
+    private string OutboxDirectory => Path.Combine(Dir.Path, DiskOutbox.DirectoryName);
 
     private string QuarantineDirectory => Path.Combine(OutboxDirectory, DiskOutbox.QuarantineDirectoryName);
 
     private DiskOutbox Open(OutboxOptions? options = null, RecordingLogger<DiskOutbox>? logger = null)
     {
-        var outbox = new DiskOutbox(_dir.Path, options ?? new OutboxOptions(), new SequenceAllocator(_dir.Path), TimeProvider.System,
+        var outbox = new DiskOutbox(Dir.Path, options ?? new OutboxOptions(), new SequenceAllocator(Dir.Path), TimeProvider.System,
             logger ?? new RecordingLogger<DiskOutbox>());
         _opened.Add(outbox);
         return outbox;
@@ -36,21 +36,6 @@ public sealed class DiskOutboxTests : IDisposable
     {
         old.Dispose();
         return Open(options, logger);
-    }
-
-    private static TelemetryBatch Batch(int payloadBytes, int marker = 0)
-    {
-        var series = new MetricSeries { Name = "test.metric", Unit = new string('x', payloadBytes) };
-        series.TimestampsUnixMs.Add(marker);
-        series.Values.Add(marker);
-        return new TelemetryBatch { Metrics = { series } };
-    }
-
-    private static CancellationToken Timeout(int seconds = 5)
-    {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        cts.CancelAfter(TimeSpan.FromSeconds(seconds));
-        return cts.Token;
     }
 
     /// <summary>Reads everything the reader has to give right now (stops when it would wait).</summary>
@@ -110,7 +95,7 @@ public sealed class DiskOutboxTests : IDisposable
             sequences.Add(await crashed.EnqueueAsync(Batch(500, i), OutboxLane.Metrics, Timeout()));
         }
 
-        var second = new DiskOutbox(_dir.Path, new OutboxOptions(), new SequenceAllocator(_dir.Path), TimeProvider.System, new RecordingLogger<DiskOutbox>());
+        var second = new DiskOutbox(Dir.Path, new OutboxOptions(), new SequenceAllocator(Dir.Path), TimeProvider.System, new RecordingLogger<DiskOutbox>());
         _opened.Add(second);
         List<OutboxEntry> entries = await DrainAsync(second.OpenReader());
 
@@ -160,48 +145,6 @@ public sealed class DiskOutboxTests : IDisposable
         Assert.Equal(0, stats.Batches);
         Assert.Equal(40, stats.AcknowledgedBatches);
         Assert.True(stats.Bytes <= 64 * 1024, $"{stats.Bytes} bytes left on disk");
-    }
-
-    [Fact]
-    public async Task ReadAsync_MixedLanes_HigherPriorityFirstThenBySequence()
-    {
-        DiskOutbox outbox = Open();
-        ulong logs = await outbox.EnqueueAsync(Batch(10), OutboxLane.Logs, Timeout());
-        ulong metrics1 = await outbox.EnqueueAsync(Batch(10), OutboxLane.Metrics, Timeout());
-        ulong control = await outbox.EnqueueAsync(Batch(10), OutboxLane.Control, Timeout());
-        ulong metrics2 = await outbox.EnqueueAsync(Batch(10), OutboxLane.Metrics, Timeout());
-
-        List<OutboxEntry> entries = await DrainAsync(outbox.OpenReader());
-
-        Assert.Equal([control, metrics1, metrics2, logs], entries.Select(e => e.Sequence));
-        Assert.Equal(logs, outbox.OldestUnacknowledgedSequence);
-    }
-
-    [Fact]
-    public async Task OpenReader_AfterReconnect_ResendsEverythingNotAcknowledged()
-    {
-        DiskOutbox outbox = Open();
-        ulong a = await outbox.EnqueueAsync(Batch(10), OutboxLane.Metrics, Timeout());
-        ulong b = await outbox.EnqueueAsync(Batch(10), OutboxLane.Metrics, Timeout());
-        await DrainAsync(outbox.OpenReader());
-        outbox.Acknowledge(a);
-
-        List<OutboxEntry> resent = await DrainAsync(outbox.OpenReader());
-
-        Assert.Equal([b], resent.Select(e => e.Sequence));
-    }
-
-    [Fact]
-    public async Task ReadAsync_Empty_WaitsForNextEnqueue()
-    {
-        DiskOutbox outbox = Open();
-        IOutboxReader reader = outbox.OpenReader();
-        ValueTask<OutboxEntry> pending = reader.ReadAsync(Timeout());
-        Assert.False(pending.IsCompleted);
-
-        ulong sequence = await outbox.EnqueueAsync(Batch(10), OutboxLane.Metrics, Timeout());
-
-        Assert.Equal(sequence, (await pending).Sequence);
     }
 
     [Fact]
