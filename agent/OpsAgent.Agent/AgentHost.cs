@@ -114,9 +114,18 @@ internal static class AgentHost
             .Bind(configuration.GetSection(SyntheticOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SyntheticOptions>, SyntheticOptionsValidator>();
-        if (configuration.GetSection(SyntheticOptions.SectionName).GetValue<int>(nameof(SyntheticOptions.Series)) > 0)
+        IConfigurationSection synthetic = configuration.GetSection(SyntheticOptions.SectionName);
+        if (synthetic.GetValue<int>(nameof(SyntheticOptions.Series)) > 0)
         {
-            services.AddSingleton<IMetricSource>(sp => new SyntheticMetricSource(sp.GetRequiredService<IOptions<SyntheticOptions>>().Value));
+            if (synthetic.GetValue<int>(nameof(SyntheticOptions.BatchesPerSecond)) > 0)
+            {
+                services.AddHostedService<SyntheticStreamService>();
+            }
+            else
+            {
+                services.AddSingleton<IMetricSource>(sp => new SyntheticMetricSource(sp.GetRequiredService<IOptions<SyntheticOptions>>().Value));
+            }
+
             services.AddHostedService<SyntheticBackfillService>();
         }
 
