@@ -45,7 +45,7 @@ internal sealed partial class UplinkService : BackgroundService
     {
         UplinkOptions uplink = _options.Uplink;
         var backoff = new ExponentialBackoff(uplink.ReconnectMinDelay, uplink.ReconnectMaxDelay, Random.Shared);
-        using GrpcChannel channel = CreateChannel(_options.CollectorUrl!);
+        using GrpcChannel channel = CreateChannel(_options.CollectorUrl!, uplink);
         var client = new AgentGateway.AgentGatewayClient(channel);
 
         while (!stoppingToken.IsCancellationRequested)
@@ -264,7 +264,7 @@ internal sealed partial class UplinkService : BackgroundService
         return hello;
     }
 
-    private static GrpcChannel CreateChannel(string url)
+    private static GrpcChannel CreateChannel(string url, UplinkOptions uplink)
     {
         var handler = new SocketsHttpHandler
         {
@@ -280,6 +280,12 @@ internal sealed partial class UplinkService : BackgroundService
             HttpHandler = handler,
             MaxReceiveMessageSize = 16 * 1024 * 1024,
             MaxSendMessageSize = 16 * 1024 * 1024,
+
+            // The channel has its own connection backoff (1 s doubling to 120 s by default) and fails every call fast
+            // while it waits, so after a long outage the agent would stay dark up to two minutes after the collector is
+            // back, whatever Agent:Uplink says. Its bounds follow the uplink's.
+            InitialReconnectBackoff = uplink.ReconnectMinDelay,
+            MaxReconnectBackoff = uplink.ReconnectMaxDelay,
         });
     }
 

@@ -31,7 +31,7 @@ public sealed class DeliveryChaosTests : IDisposable
         var agents = new List<ManagedProcess>();
         ManagedProcess StartAgent()
         {
-            ManagedProcess agent = AgentProcess.Start(collector.GatewayUrl, agentState, "e2e-chaos", [.. SyntheticStream.AgentArgs(Series, BatchesPerSecond), "--Agent:Outbox:Storage=Memory"]);
+            ManagedProcess agent = AgentProcess.Start(collector.GatewayUrl, agentState, "e2e-chaos", SyntheticStream.AgentArgs(Series, BatchesPerSecond));
             agents.Add(agent);
             return agent;
         }
