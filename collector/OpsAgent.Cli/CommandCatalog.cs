@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OpsAgent.Cli.Agents;
+using OpsAgent.Cli.Bench;
 using OpsAgent.Cli.Eval;
 using OpsAgent.Cli.Invocation;
 using OpsAgent.Cli.Metrics;
@@ -20,5 +21,6 @@ internal static class CommandCatalog
         MetricsCommand.Create,
         QuickstartCommand.Create,
         EvalCommand.Create,
+        BenchCommand.Create,
     ];
 }
