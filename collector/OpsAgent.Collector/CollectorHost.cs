@@ -102,6 +102,7 @@ internal static class CollectorHost
         services.AddSingleton<CollectorMetrics>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<BatchValidator>();
+        services.AddSingleton<IngestBudget>();
         services.AddTelemetryStore(configuration);
         services.AddHostedService<EndpointsFileWriter>();
 
@@ -129,10 +130,14 @@ internal static class CollectorHost
         }
     }
 
-    private static IResult WriteMetrics(CollectorMetrics metrics, ITelemetryStore store, StoreCounters counters, ConnectionRegistry connections)
+    private static IResult WriteMetrics(CollectorMetrics metrics, ITelemetryStore store, StoreCounters counters, ConnectionRegistry connections, IngestBudget budget)
     {
         var writer = new PrometheusTextWriter();
         metrics.WriteTo(writer);
+        writer.Header("opsagent_collector_pending_bytes", "gauge", "Serialized bytes of batches read and not yet acknowledged, across all streams.");
+        writer.Sample("opsagent_collector_pending_bytes", budget.Used);
+        writer.Header("opsagent_collector_pending_waits_total", "counter", "Times a stream stopped reading because Collector:Ingest:MaxPendingBytes was reached.");
+        writer.Sample("opsagent_collector_pending_waits_total", budget.Waits);
         StoreMetricsExporter.WriteTo(writer, store, counters, connections);
         return Results.Text(writer.ToString(), "text/plain; version=0.0.4; charset=utf-8");
     }

@@ -6,7 +6,7 @@ set -euo pipefail
 
 usage() {
     cat <<'USAGE'
-Usage: tests/perf/footprint.sh [--duration SECONDS] [--warmup SECONDS] [--from-build DIR] [--keep]
+Usage: tests/perf/footprint.sh [--duration SECONDS] [--warmup SECONDS] [--from-build DIR] [--extra-series N] [--keep]
 
 Publishes the agent and the collector exactly as install/linux/install.sh ships them (into a staging root), starts
 the collector, the agent (1 s interval, shipping to the collector) and Debian's prometheus-node-exporter (installed with
@@ -16,6 +16,7 @@ apt-get when missing; scraped once a second by this script with curl), lets them
   --duration SECONDS   measurement window (default 60)
   --warmup SECONDS     time before measuring (default 15)
   --from-build DIR     use DIR/agent and DIR/collector (as install.sh --from-build) instead of publishing
+  --extra-series N     the agent also sends N synthetic series per cycle (to compare at node_exporter's series count)
   --keep               keep the work directory (logs, staging root) and print its path
 USAGE
 }
@@ -23,12 +24,14 @@ USAGE
 duration=60
 warmup=15
 from_build=""
+extra_series=0
 keep=0
 while (($# > 0)); do
     case "$1" in
         --duration) duration="$2"; shift ;;
         --warmup) warmup="$2"; shift ;;
         --from-build) from_build="$2"; shift ;;
+        --extra-series) extra_series="$2"; shift ;;
         --keep) keep=1 ;;
         -h | --help) usage; exit 0 ;;
         *) echo "footprint.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
@@ -84,7 +87,7 @@ COLLECTOR_METRICS="$(endpoint metrics)/metrics"
 say "Starting the agent (1 s interval, shipping to $GATEWAY) and node_exporter"
 # As the systemd unit runs it (OPSAGENT_CONFIG, root), with a 1 s interval and a private state directory.
 OPSAGENT_CONFIG="$WORK/root/etc/opsagent/agent.json" "$AGENT" \
-    --collector "$GATEWAY" --interval 1 --state-dir "$WORK/agent" >"$WORK/agent.log" 2>&1 &
+    --collector "$GATEWAY" --interval 1 --state-dir "$WORK/agent" --Agent:Metrics:Synthetic:Series="$extra_series" >"$WORK/agent.log" 2>&1 &
 agent_pid=$!
 pids+=("$agent_pid")
 ne_port=$((20000 + RANDOM % 10000))

@@ -5,7 +5,7 @@ set -euo pipefail
 
 usage() {
     cat <<'USAGE'
-Usage: tests/perf/ingest.sh [--no-build] [--keep] [--] [opsctl bench ingest options...]
+Usage: tests/perf/ingest.sh [--no-build] [--keep] [--collector-arg ARG ...] [--] [opsctl bench ingest options...]
 
 Builds the collector and opsctl (Release), starts the collector with a fresh data directory on loopback, runs
 `opsctl bench ingest` with the options given (default: --agents 10 --series 460 --interval 1s --duration 60s), stops
@@ -14,16 +14,19 @@ stored sample after that stop, next to the report.
 
   --no-build   use the Release build already in artifacts/
   --keep       keep the work directory (collector log, data directory)
+  --collector-arg ARG   pass ARG to the collector (repeatable), e.g. --collector-arg --Collector:Storage:QueueCapacity=256
 Example: tests/perf/ingest.sh -- --agents 100 --series 1000 --duration 60s --pace max --batch-samples 10
 USAGE
 }
 
 build=1
 keep=0
+collector_args=()
 while (($# > 0)); do
     case "$1" in
         --no-build) build=0 ;;
         --keep) keep=1 ;;
+        --collector-arg) collector_args+=("$2"); shift ;;
         -h | --help) usage; exit 0 ;;
         --) shift; break ;;
         *) break ;;
@@ -53,7 +56,7 @@ fi
 
 echo "==> Starting a collector with a fresh data directory" >&2
 dotnet "$BIN/OpsAgent.Collector/release/OpsAgent.Collector.dll" --data-dir "$WORK/data" \
-    --gateway http://127.0.0.1:0 --admin http://127.0.0.1:0 --metrics http://127.0.0.1:0 >"$WORK/collector.log" 2>&1 &
+    --gateway http://127.0.0.1:0 --admin http://127.0.0.1:0 --metrics http://127.0.0.1:0 "${collector_args[@]}" >"$WORK/collector.log" 2>&1 &
 collector_pid=$!
 for _ in $(seq 1 300); do
     [[ -f "$WORK/data/endpoints.json" ]] && grep -q "\"pid\": *\"$collector_pid\"" "$WORK/data/endpoints.json" && break

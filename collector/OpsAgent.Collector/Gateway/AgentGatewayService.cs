@@ -11,14 +11,16 @@ namespace OpsAgent.Collector.Gateway;
 /// <summary>
 /// The agents' side of the collector. Each agent holds one <c>Connect</c> stream: Hello first, then batches that are
 /// validated, stored durably and acknowledged only once committed. Up to
-/// <see cref="IngestOptions.MaxPendingBatchesPerStream"/> batches per stream wait for the store at once; beyond that the
-/// collector stops reading the stream, and HTTP/2 flow control slows the agent down instead of memory growing here.
+/// <see cref="IngestOptions.MaxPendingBatchesPerStream"/> batches per stream, and <see cref="IngestOptions.MaxPendingBytes"/>
+/// across all streams (<see cref="IngestBudget"/>), wait for the store at once; beyond that the collector stops reading,
+/// and HTTP/2 flow control slows the agents down instead of memory growing here.
 /// </summary>
 internal sealed partial class AgentGatewayService(
     ITelemetryStore store,
     IAgentRepository agents,
     ConnectionRegistry registry,
     BatchValidator validator,
+    IngestBudget budget,
     IOptions<IngestOptions> ingestOptions,
     CollectorMetrics metrics,
     TimeProvider timeProvider,
@@ -106,6 +108,12 @@ internal sealed partial class AgentGatewayService(
         }
         finally
         {
+            // Batches read but never acknowledged (the stream ended first) give their bytes back.
+            while (pending.Reader.TryRead(out PendingBatch? abandoned))
+            {
+                budget.Release(abandoned.Bytes);
+            }
+
             connection.Outgoing.Writer.TryComplete();
             await ObserveAsync(writer).ConfigureAwait(false);
         }
@@ -125,8 +133,19 @@ internal sealed partial class AgentGatewayService(
             switch (message.BodyCase)
             {
                 case AgentMessage.BodyOneofCase.Batch:
-                    PendingBatch item = Accept(connection.AgentId, message.Batch, cancellationToken);
-                    await pending.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+                    int bytes = message.Batch.CalculateSize();
+                    await budget.AcquireAsync(bytes, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        PendingBatch item = Accept(connection.AgentId, message.Batch, bytes, cancellationToken);
+                        await pending.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        budget.Release(bytes);
+                        throw;
+                    }
+
                     break;
                 case AgentMessage.BodyOneofCase.Heartbeat:
                     metrics.Heartbeat();
@@ -141,11 +160,11 @@ internal sealed partial class AgentGatewayService(
         }
     }
 
-    private PendingBatch Accept(string agentId, TelemetryBatch batch, CancellationToken cancellationToken)
+    private PendingBatch Accept(string agentId, TelemetryBatch batch, int bytes, CancellationToken cancellationToken)
     {
         long received = timeProvider.GetTimestamp();
         ulong sequence = batch.Sequence;
-        ValidationOutcome outcome = validator.Validate(batch);
+        ValidationOutcome outcome = validator.Validate(batch, bytes);
         foreach ((string code, int count) in outcome.CountsByCode)
         {
             metrics.RejectedItems(code, count);
@@ -153,11 +172,11 @@ internal sealed partial class AgentGatewayService(
 
         if (outcome.RejectedWhole || batch.Metrics.Count == 0)
         {
-            return new PendingBatch(sequence, null, outcome, received);
+            return new PendingBatch(sequence, null, outcome, received, bytes);
         }
 
         Task<AppendResult> append = store.AppendAsync(agentId, batch, cancellationToken).AsTask();
-        return new PendingBatch(sequence, append, outcome, received);
+        return new PendingBatch(sequence, append, outcome, received, bytes);
     }
 
     private async Task AckLoopAsync(AgentConnection connection, ChannelReader<PendingBatch> pending, CancellationToken cancellationToken)
@@ -182,7 +201,14 @@ internal sealed partial class AgentGatewayService(
             while (pending.TryPeek(out PendingBatch? next) && (ack.Batches.Count == 0 || next.Append is null || next.Append.IsCompleted))
             {
                 pending.TryRead(out _);
-                ack.Batches.Add(await CompleteAsync(connection.AgentId, next).ConfigureAwait(false));
+                try
+                {
+                    ack.Batches.Add(await CompleteAsync(connection.AgentId, next).ConfigureAwait(false));
+                }
+                finally
+                {
+                    budget.Release(next.Bytes);
+                }
             }
 
             await connection.SendAsync(new CollectorMessage { Ack = ack }, cancellationToken).ConfigureAwait(false);
@@ -329,7 +355,7 @@ internal sealed partial class AgentGatewayService(
         }
     }
 
-    private sealed record PendingBatch(ulong Sequence, Task<AppendResult>? Append, ValidationOutcome Outcome, long ReceivedTimestamp);
+    private sealed record PendingBatch(ulong Sequence, Task<AppendResult>? Append, ValidationOutcome Outcome, long ReceivedTimestamp, int Bytes);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Agent {AgentId} ({Hostname}, version {Version}) connected from {Remote}.")]
     private static partial void LogConnected(ILogger logger, string agentId, string hostname, string version, string remote);
