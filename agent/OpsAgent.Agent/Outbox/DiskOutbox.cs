@@ -54,6 +54,7 @@ internal sealed partial class DiskOutbox : IOutbox, IDisposable
     private long _quarantinedFiles;
     private long _writeFailures;
     private long _fsyncs;
+    private int _waitingReaders;
     private bool _acksChanged;
     private bool _directoryChanged;
     private long _lastWriteErrorLog = long.MinValue;
@@ -262,7 +263,9 @@ internal sealed partial class DiskOutbox : IOutbox, IDisposable
         }
         else if (windowOpen)
         {
-            lane.Append(new WindowEntry(sequence, record, segment));
+            // With a reader waiting (a connected uplink with room), this batch is sent next: hand it the object instead
+            // of parsing the record back. Without one (an outage), only the bytes stay in memory.
+            lane.Append(new WindowEntry(sequence, record, segment) { Live = _waitingReaders > 0 ? batch : null });
             segment.WindowUnacked++;
             _memoryBytes += recordBytes;
         }
@@ -563,7 +566,7 @@ internal sealed partial class DiskOutbox : IOutbox, IDisposable
         lane.CursorOffset = SegmentFormat.HeaderSize;
     }
 
-    private (WindowEntry Entry, byte[] Record, OutboxLane Lane)? Next(ulong[] cursors, out Task changed)
+    private (WindowEntry Entry, byte[] Record, OutboxLane Lane, TelemetryBatch? Live)? Next(ulong[] cursors, out Task changed)
     {
         lock (_lock)
         {
@@ -581,7 +584,9 @@ internal sealed partial class DiskOutbox : IOutbox, IDisposable
                 if (entry?.Record is { } record)
                 {
                     cursors[i] = entry.Sequence;
-                    return (entry, record, lane.Lane);
+                    TelemetryBatch? live = entry.Live;
+                    entry.Live = null;
+                    return (entry, record, lane.Lane, live);
                 }
             }
 
@@ -738,6 +743,14 @@ internal sealed partial class DiskOutbox : IOutbox, IDisposable
         }
     }
 
+    private void WaitingReaders(int change)
+    {
+        lock (_lock)
+        {
+            _waitingReaders += change;
+        }
+    }
+
     private TaskCompletionSource TakeSignal()
     {
         TaskCompletionSource signal = _changed;
@@ -771,11 +784,11 @@ internal sealed partial class DiskOutbox : IOutbox, IDisposable
                 cancellationToken.ThrowIfCancellationRequested();
                 if (outbox.Next(_cursors, out Task changed) is { } next)
                 {
-                    (WindowEntry entry, byte[] record, OutboxLane lane) = next;
+                    (WindowEntry entry, byte[] record, OutboxLane lane, TelemetryBatch? live) = next;
                     TelemetryBatch batch;
                     try
                     {
-                        batch = TelemetryBatch.Parser.ParseFrom(record.AsSpan(SegmentFormat.RecordHeaderSize));
+                        batch = live ?? TelemetryBatch.Parser.ParseFrom(record.AsSpan(SegmentFormat.RecordHeaderSize));
                     }
                     catch (InvalidProtocolBufferException ex)
                     {
@@ -786,7 +799,15 @@ internal sealed partial class DiskOutbox : IOutbox, IDisposable
                     return new OutboxEntry(entry.Sequence, lane, batch, record.Length - SegmentFormat.RecordHeaderSize);
                 }
 
-                await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+                outbox.WaitingReaders(+1);
+                try
+                {
+                    await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    outbox.WaitingReaders(-1);
+                }
             }
         }
     }

@@ -13,7 +13,10 @@ namespace OpsAgent.Agent.Outbox;
 /// </remarks>
 internal interface IOutbox
 {
-    /// <summary>Assigns the batch its sequence number and keeps it until acknowledged or dropped.</summary>
+    /// <summary>
+    /// Assigns the batch its sequence number and keeps it until acknowledged or dropped. The outbox owns the batch from
+    /// here on: the caller must not change it afterwards (it may be the very object that is sent).
+    /// </summary>
     ValueTask<ulong> EnqueueAsync(TelemetryBatch batch, OutboxLane lane, CancellationToken cancellationToken);
 
     /// <summary>A fresh reader over everything not yet acknowledged, for one connection.</summary>

@@ -1,3 +1,5 @@
+using OpsAgent.Protocol;
+
 namespace OpsAgent.Agent.Outbox;
 
 /// <summary>
@@ -17,9 +19,16 @@ internal sealed class WindowEntry(ulong sequence, byte[] record, SegmentFile? se
 
     public bool Acked { get; private set; }
 
+    /// <summary>
+    /// The batch object as the source enqueued it, kept only when a reader was already waiting for it, so that the
+    /// next send does not parse back what was just serialized; handed over (and cleared) on the first read.
+    /// </summary>
+    public TelemetryBatch? Live { get; set; }
+
     public void MarkAcked()
     {
         Acked = true;
         Record = null;
+        Live = null;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OpsAgent.Agent.Outbox;
+using OpsAgent.Protocol;
 
 namespace OpsAgent.Agent.Tests.Outbox;
 
@@ -255,6 +256,28 @@ public sealed class DiskOutboxTests : OutboxContractTests
         int recordBytes = Batch(10 * 1024).CalculateSize() + 100;
         Assert.Equal(sequences, received);
         Assert.True(peak <= options.MaxMemoryBytes + recordBytes, $"memory peaked at {peak} bytes, bound {options.MaxMemoryBytes} + one batch");
+    }
+
+    [Fact]
+    public async Task ReadAsync_ReaderAlreadyWaiting_GetsTheEnqueuedObjectWithoutParsing()
+    {
+        DiskOutbox outbox = Open();
+        IOutboxReader reader = outbox.OpenReader();
+        ValueTask<OutboxEntry> waiting = reader.ReadAsync(Timeout());
+        Assert.False(waiting.IsCompleted);
+        TelemetryBatch sent = Batch(100, 7);
+
+        await outbox.EnqueueAsync(sent, OutboxLane.Metrics, Timeout());
+        OutboxEntry live = await waiting;
+
+        // Nobody waiting: the next batch is read back from its record, an equal but different object.
+        TelemetryBatch later = Batch(100, 8);
+        await outbox.EnqueueAsync(later, OutboxLane.Metrics, Timeout());
+        OutboxEntry parsed = await reader.ReadAsync(Timeout());
+
+        Assert.Same(sent, live.Batch);
+        Assert.NotSame(later, parsed.Batch);
+        Assert.Equal(later, parsed.Batch);
     }
 
     [Fact]
