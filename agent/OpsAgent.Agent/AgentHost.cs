@@ -83,10 +83,19 @@ internal static class AgentHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AgentIdentity>();
         services.AddSingleton(sp => new SequenceAllocator(sp.GetRequiredService<IOptions<AgentOptions>>().Value.StateDirectory));
-        services.AddSingleton<IOutbox>(sp => new MemoryOutbox(
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AgentOptions>>().Value.Outbox);
+        services.AddSingleton(sp => new DiskOutbox(
+            sp.GetRequiredService<IOptions<AgentOptions>>().Value.StateDirectory,
+            sp.GetRequiredService<OutboxOptions>(),
             sp.GetRequiredService<SequenceAllocator>(),
-            sp.GetRequiredService<IOptions<AgentOptions>>().Value.Outbox.MaxMemoryBytes,
-            sp.GetRequiredService<ILogger<MemoryOutbox>>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DiskOutbox>>()));
+        services.AddSingleton<IOutbox>(sp => sp.GetRequiredService<OutboxOptions>().Storage == OutboxStorage.Memory
+            ? new MemoryOutbox(sp.GetRequiredService<SequenceAllocator>(), sp.GetRequiredService<OutboxOptions>().MaxMemoryBytes, sp.GetRequiredService<ILogger<MemoryOutbox>>())
+            : sp.GetRequiredService<DiskOutbox>());
+
+        // First of the hosted services, so that it stops last: its final group commit follows the last enqueue and ack.
+        services.AddHostedService<OutboxSyncService>();
 
         services.AddSingleton<SourceErrorCounter>();
         services.AddSingleton<UplinkStatistics>();
@@ -107,9 +116,18 @@ internal static class AgentHost
             .Bind(configuration.GetSection(SyntheticOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SyntheticOptions>, SyntheticOptionsValidator>();
-        if (configuration.GetSection(SyntheticOptions.SectionName).GetValue<int>(nameof(SyntheticOptions.Series)) > 0)
+        IConfigurationSection synthetic = configuration.GetSection(SyntheticOptions.SectionName);
+        if (synthetic.GetValue<int>(nameof(SyntheticOptions.Series)) > 0)
         {
-            services.AddSingleton<IMetricSource>(sp => new SyntheticMetricSource(sp.GetRequiredService<IOptions<SyntheticOptions>>().Value));
+            if (synthetic.GetValue<int>(nameof(SyntheticOptions.BatchesPerSecond)) > 0)
+            {
+                services.AddHostedService<SyntheticStreamService>();
+            }
+            else
+            {
+                services.AddSingleton<IMetricSource>(sp => new SyntheticMetricSource(sp.GetRequiredService<IOptions<SyntheticOptions>>().Value));
+            }
+
             services.AddHostedService<SyntheticBackfillService>();
         }
 

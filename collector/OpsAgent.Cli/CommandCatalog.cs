@@ -3,6 +3,7 @@ using OpsAgent.Cli.Agents;
 using OpsAgent.Cli.Anomalies;
 using OpsAgent.Cli.ApiTokens;
 using OpsAgent.Cli.Audit;
+using OpsAgent.Cli.Bench;
 using OpsAgent.Cli.Eval;
 using OpsAgent.Cli.Incidents;
 using OpsAgent.Cli.Invocation;
@@ -33,5 +34,6 @@ internal static class CommandCatalog
         WhoAmICommand.Create,
         QuickstartCommand.Create,
         EvalCommand.Create,
+        BenchCommand.Create,
     ];
 }

@@ -119,6 +119,7 @@ internal static class CollectorHost
         services.AddSingleton<ConnectionRegistry>();
         services.AddHostedService<GatewayShutdown>();
         services.AddSingleton<BatchValidator>();
+        services.AddSingleton<IngestBudget>();
         services.AddDetection(configuration); // before the store: detection stops after the store's last batches
         services.AddTelemetryStore(configuration);
         services.AddHostedService<EndpointsFileWriter>();
@@ -214,11 +215,15 @@ internal static class CollectorHost
     }
 
     private static IResult WriteMetrics(
-        CollectorMetrics metrics, ITelemetryStore store, StoreCounters counters, ConnectionRegistry connections, SecurityMetrics security, DetectionMetrics detection)
+        CollectorMetrics metrics, ITelemetryStore store, StoreCounters counters, ConnectionRegistry connections, SecurityMetrics security, DetectionMetrics detection, IngestBudget budget)
     {
         var writer = new PrometheusTextWriter();
         metrics.WriteTo(writer);
         security.WriteTo(writer);
+        writer.Header("opsagent_collector_pending_bytes", "gauge", "Serialized bytes of batches read and not yet acknowledged, across all streams.");
+        writer.Sample("opsagent_collector_pending_bytes", budget.Used);
+        writer.Header("opsagent_collector_pending_waits_total", "counter", "Times a stream stopped reading because Collector:Ingest:MaxPendingBytes was reached.");
+        writer.Sample("opsagent_collector_pending_waits_total", budget.Waits);
         StoreMetricsExporter.WriteTo(writer, store, counters, connections);
         detection.WriteTo(writer);
         return Results.Text(writer.ToString(), "text/plain; version=0.0.4; charset=utf-8");

@@ -201,11 +201,23 @@ host_rid() {
 
 # ---------------------------------------------------------------------------------------------------------- install
 
+# The agent's publish profile builds it with Native AOT for this machine's own platform, which links with clang and
+# zlib: check for them up front instead of failing at the end of a long build.
+check_aot_toolchain() {
+    [[ "$rid" == "$(host_rid)" ]] || return 0
+    if ! command -v clang >/dev/null || ! printf 'int main(void) { return 0; }\n' | clang -x c - -lz -o /dev/null 2>/dev/null; then
+        die "publishing the agent (Native AOT) needs clang and zlib's development files: apt-get install clang zlib1g-dev (Debian, Ubuntu) or dnf install clang zlib-devel (Fedora, RHEL). Or publish on another machine and pass --from-build DIR."
+    fi
+}
+
 # Publishes a component into DIR with the profile in install/publish (the one place for publish settings).
 publish() {
     local component="$1" out="$2" work="$3"
     command -v dotnet >/dev/null ||
         die "dotnet (the .NET 10 SDK) is needed to publish from source. Install it, or publish on another machine and pass --from-build DIR."
+    if [[ "$component" == agent ]]; then
+        check_aot_toolchain
+    fi
     say "Publishing the $component for $rid (dotnet publish, Release; this takes a minute)"
     # A private artifacts directory: the publish neither disturbs nor leaves root-owned files in the source tree.
     DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet publish "$(project_of "$component")" \

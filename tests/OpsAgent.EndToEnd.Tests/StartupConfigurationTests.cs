@@ -86,6 +86,26 @@ public sealed class StartupConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Agent_InvalidOutboxSettings_ExitsNamingEachKey()
+    {
+        string config = Path.Combine(_dir.Path, "agent.json");
+        await File.WriteAllTextAsync(config, "{}", TestContext.Current.CancellationToken);
+
+        (int code, string output) = await RunToExitAsync(Binaries.Agent, "--config", config, "--collector", "http://127.0.0.1:1",
+            "--state-dir", _dir.Sub("s"), "--Agent:Outbox:MaxDiskBytes=1000", "--Agent:Outbox:MaxMemoryBytes=10", "--Agent:Outbox:FsyncInterval=00:05:00");
+        (int badEnumCode, string badEnumOutput) = await RunToExitAsync(Binaries.Agent, "--config", config, "--collector", "http://127.0.0.1:1",
+            "--state-dir", _dir.Sub("s2"), "--Agent:Outbox:Fsync=Sometimes");
+
+        Assert.Equal(ExitConfig, code);
+        Assert.Contains("Agent:Outbox:MaxDiskBytes must be at least 1048576 (1 MiB); got 1000", output, StringComparison.Ordinal);
+        Assert.Contains("Agent:Outbox:MaxMemoryBytes must be at least 65536 (64 KiB); got 10", output, StringComparison.Ordinal);
+        Assert.Contains("Agent:Outbox:FsyncInterval must be between", output, StringComparison.Ordinal);
+        Assert.Equal(ExitConfig, badEnumCode);
+        Assert.Contains("Agent:Outbox:Fsync", badEnumOutput, StringComparison.Ordinal);
+        Assert.Contains("Sometimes", badEnumOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Collector_HostnameAsListenAddress_ExitsWithConfigErrorNamingKey()
     {
         (int code, string output) = await RunToExitAsync(Binaries.Collector,

@@ -1,3 +1,5 @@
+using OpsAgent.Agent.Outbox;
+
 namespace OpsAgent.Agent.Configuration;
 
 /// <summary>
@@ -67,10 +69,4 @@ internal sealed class UplinkOptions
 
     /// <summary>Batches sent but not yet acknowledged; beyond this the agent waits for acks (flow control).</summary>
     public int MaxInFlightBatches { get; set; } = 32;
-}
-
-internal sealed class OutboxOptions
-{
-    /// <summary>Bytes of unacknowledged batches held in memory; when full the oldest data of the lowest lane is dropped.</summary>
-    public long MaxMemoryBytes { get; set; } = 32L * 1024 * 1024;
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using OpsAgent.Agent.Identity;
+using OpsAgent.Agent.Outbox;
 
 namespace OpsAgent.Agent.Configuration;
 
@@ -111,10 +112,7 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add($"Agent:Uplink:MaxInFlightBatches must be between 1 and 4096; got {uplink.MaxInFlightBatches}.");
         }
 
-        if (options.Outbox.MaxMemoryBytes < 1024 * 1024)
-        {
-            errors.Add($"Agent:Outbox:MaxMemoryBytes must be at least 1048576 (1 MiB); got {options.Outbox.MaxMemoryBytes}.");
-        }
+        OutboxOptionsValidator.Validate(options.Outbox, errors);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

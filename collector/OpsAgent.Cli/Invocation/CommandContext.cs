@@ -38,6 +38,12 @@ internal sealed class CommandContext : IDisposable
     /// <summary>A call invoker on the collector, opened on first use; build any service's client from it.</summary>
     public CallInvoker Collector => (_channel ??= _channels.Open(Connection)).CallInvoker;
 
+    /// <summary>
+    /// A new channel to another endpoint of the same collector (its agent gateway) with this command's connection
+    /// settings; the caller disposes it.
+    /// </summary>
+    public CollectorChannel OpenChannel(Uri endpoint) => _channels.Open(Connection with { Collector = endpoint });
+
     /// <summary>A client of the collector's Admin service.</summary>
     public Admin.AdminClient Admin => new(Collector);
 

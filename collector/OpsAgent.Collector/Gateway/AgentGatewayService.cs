@@ -13,8 +13,9 @@ namespace OpsAgent.Collector.Gateway;
 /// <summary>
 /// The agents' side of the collector. Each agent holds one <c>Connect</c> stream: Hello first, then batches that are
 /// validated, stored durably and acknowledged only once committed. Up to
-/// <see cref="IngestOptions.MaxPendingBatchesPerStream"/> batches per stream wait for the store at once; beyond that the
-/// collector stops reading the stream, and HTTP/2 flow control slows the agent down instead of memory growing here.
+/// <see cref="IngestOptions.MaxPendingBatchesPerStream"/> batches per stream, and <see cref="IngestOptions.MaxPendingBytes"/>
+/// across all streams (<see cref="IngestBudget"/>), wait for the store at once; beyond that the collector stops reading,
+/// and HTTP/2 flow control slows the agents down instead of memory growing here.
 /// Who the agent is comes from its client certificate (<see cref="AgentPrincipal"/>, set by the access interceptor);
 /// only a collector in insecure mode, on loopback, takes the agent's word in Hello.
 /// </summary>
@@ -23,6 +24,7 @@ internal sealed partial class AgentGatewayService(
     IAgentRepository agents,
     ConnectionRegistry registry,
     BatchValidator validator,
+    IngestBudget budget,
     IOptions<IngestOptions> ingestOptions,
     CollectorMetrics metrics,
     TimeProvider timeProvider,
@@ -145,6 +147,12 @@ internal sealed partial class AgentGatewayService(
         }
         finally
         {
+            // Batches read but never acknowledged (the stream ended first) give their bytes back.
+            while (pending.Reader.TryRead(out PendingBatch? abandoned))
+            {
+                budget.Release(abandoned.Bytes);
+            }
+
             connection.Outgoing.Writer.TryComplete();
             await ObserveAsync(writer).ConfigureAwait(false);
         }
@@ -188,8 +196,19 @@ internal sealed partial class AgentGatewayService(
             switch (message.BodyCase)
             {
                 case AgentMessage.BodyOneofCase.Batch:
-                    PendingBatch item = Accept(connection.AgentId, message.Batch, cancellationToken);
-                    await pending.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+                    int bytes = message.Batch.CalculateSize();
+                    await budget.AcquireAsync(bytes, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        PendingBatch item = Accept(connection.AgentId, message.Batch, bytes, cancellationToken);
+                        await pending.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        budget.Release(bytes);
+                        throw;
+                    }
+
                     break;
                 case AgentMessage.BodyOneofCase.Heartbeat:
                     metrics.Heartbeat();
@@ -215,11 +234,11 @@ internal sealed partial class AgentGatewayService(
         return (int)Math.Min(samples, int.MaxValue);
     }
 
-    private PendingBatch Accept(string agentId, TelemetryBatch batch, CancellationToken cancellationToken)
+    private PendingBatch Accept(string agentId, TelemetryBatch batch, int bytes, CancellationToken cancellationToken)
     {
         long received = timeProvider.GetTimestamp();
         ulong sequence = batch.Sequence;
-        ValidationOutcome outcome = validator.Validate(batch);
+        ValidationOutcome outcome = validator.Validate(batch, bytes);
         foreach ((string code, int count) in outcome.CountsByCode)
         {
             metrics.RejectedItems(code, count);
@@ -227,11 +246,11 @@ internal sealed partial class AgentGatewayService(
 
         if (outcome.RejectedWhole || batch.Metrics.Count == 0)
         {
-            return new PendingBatch(sequence, null, outcome, received);
+            return new PendingBatch(sequence, null, outcome, received, bytes);
         }
 
         Task<AppendResult> append = store.AppendAsync(agentId, batch, cancellationToken).AsTask();
-        return new PendingBatch(sequence, append, outcome, received);
+        return new PendingBatch(sequence, append, outcome, received, bytes);
     }
 
     private async Task AckLoopAsync(AgentConnection connection, ChannelReader<PendingBatch> pending, CancellationToken cancellationToken)
@@ -256,7 +275,14 @@ internal sealed partial class AgentGatewayService(
             while (pending.TryPeek(out PendingBatch? next) && (ack.Batches.Count == 0 || next.Append is null || next.Append.IsCompleted))
             {
                 pending.TryRead(out _);
-                ack.Batches.Add(await CompleteAsync(connection.AgentId, next).ConfigureAwait(false));
+                try
+                {
+                    ack.Batches.Add(await CompleteAsync(connection.AgentId, next).ConfigureAwait(false));
+                }
+                finally
+                {
+                    budget.Release(next.Bytes);
+                }
             }
 
             await connection.SendAsync(new CollectorMessage { Ack = ack }, cancellationToken).ConfigureAwait(false);
@@ -450,7 +476,7 @@ internal sealed partial class AgentGatewayService(
         }
     }
 
-    private sealed record PendingBatch(ulong Sequence, Task<AppendResult>? Append, ValidationOutcome Outcome, long ReceivedTimestamp);
+    private sealed record PendingBatch(ulong Sequence, Task<AppendResult>? Append, ValidationOutcome Outcome, long ReceivedTimestamp, int Bytes);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Agent {AgentId} ({Hostname}, version {Version}) connected from {Remote}.")]
     private static partial void LogConnected(ILogger logger, string agentId, string hostname, string version, string remote);

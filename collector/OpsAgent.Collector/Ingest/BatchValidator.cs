@@ -13,10 +13,11 @@ internal sealed class BatchValidator(IOptions<IngestOptions> options, TimeProvid
 {
     private readonly IngestOptions _limits = options.Value;
 
-    public ValidationOutcome Validate(TelemetryBatch batch)
+    /// <param name="serializedSize">The batch's size when the caller has computed it already.</param>
+    public ValidationOutcome Validate(TelemetryBatch batch, int? serializedSize = null)
     {
         var outcome = new ValidationOutcome();
-        int size = batch.CalculateSize();
+        int size = serializedSize ?? batch.CalculateSize();
         if (size > _limits.MaxBatchBytes)
         {
             outcome.RejectWhole(RejectionCodes.BatchTooLarge,

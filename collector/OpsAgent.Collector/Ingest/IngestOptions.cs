@@ -34,6 +34,13 @@ internal sealed class IngestOptions
     /// <summary>Batches one stream may have waiting for the store before the collector stops reading from it.</summary>
     public int MaxPendingBatchesPerStream { get; set; } = 16;
 
+    /// <summary>
+    /// Serialized bytes of batches held between reading and acknowledging them, across all streams; beyond it the
+    /// collector stops reading (flow control slows the agents). What this costs in memory is several times the figure
+    /// (parsed batches are larger than their wire form).
+    /// </summary>
+    public long MaxPendingBytes { get; set; } = 32L * 1024 * 1024;
+
     /// <summary>How long a new stream has to send Hello.</summary>
     public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(15);
 

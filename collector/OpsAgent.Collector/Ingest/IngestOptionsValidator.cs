@@ -16,6 +16,11 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         Check(errors, "MaxLabelValueLength", o.MaxLabelValueLength, 16, 65536);
         Check(errors, "MaxUnitLength", o.MaxUnitLength, 8, 1024);
         Check(errors, "MaxPendingBatchesPerStream", o.MaxPendingBatchesPerStream, 1, 1024);
+        if (o.MaxPendingBytes < 1024 * 1024 || o.MaxPendingBytes > 16L * 1024 * 1024 * 1024)
+        {
+            errors.Add($"{IngestOptions.SectionName}:MaxPendingBytes must be between 1048576 (1 MiB) and 17179869184 (16 GiB); got {o.MaxPendingBytes}.");
+        }
+
         if (o.MaxFutureSkew < TimeSpan.Zero || o.MaxFutureSkew > TimeSpan.FromDays(1))
         {
             errors.Add($"{IngestOptions.SectionName}:MaxFutureSkew must be between 00:00:00 and 1.00:00:00; got {o.MaxFutureSkew}.");

@@ -49,6 +49,11 @@ internal static class StoreMetricsExporter
 
         w.Header("process_resident_memory_bytes", "gauge", "Resident memory of the collector process.");
         w.Sample("process_resident_memory_bytes", Environment.WorkingSet);
+        GCMemoryInfo gc = GC.GetGCMemoryInfo();
+        w.Header("dotnet_gc_heap_bytes", "gauge", "Size of the managed heap after the last garbage collection (live objects and fragmentation).");
+        w.Sample("dotnet_gc_heap_bytes", gc.HeapSizeBytes);
+        w.Header("dotnet_gc_committed_bytes", "gauge", "Memory the garbage collector has committed (part of the resident memory).");
+        w.Sample("dotnet_gc_committed_bytes", gc.TotalCommittedBytes);
         w.Header("process_cpu_seconds_total", "counter", "CPU time used by the collector process.");
         w.Sample("process_cpu_seconds_total", Environment.CpuUsage.TotalTime.TotalSeconds);
     }

@@ -20,9 +20,15 @@ internal sealed class AgentSelfMetricSource(IOutbox outbox, UplinkStatistics upl
         buffer.Gauge("opsagent.outbox.batches", "{batch}", stats.Batches);
         buffer.Gauge("opsagent.outbox.usage", "By", stats.Bytes);
         buffer.Gauge("opsagent.outbox.limit", "By", stats.MaxBytes);
+        buffer.Gauge("opsagent.outbox.memory.usage", "By", stats.MemoryBytes);
+        buffer.Gauge("opsagent.outbox.memory.limit", "By", stats.MaxMemoryBytes);
+        buffer.Counter("opsagent.outbox.acknowledged", "{batch}", stats.AcknowledgedBatches);
+        buffer.Counter("opsagent.outbox.damaged", "{record}", stats.DamagedRecords);
+        buffer.Counter("opsagent.outbox.quarantined", "{file}", stats.QuarantinedFiles);
+        buffer.Counter("opsagent.outbox.write.errors", "{batch}", stats.WriteFailures);
         foreach ((OutboxLane lane, long dropped) in stats.DroppedBatches)
         {
-            buffer.Counter("opsagent.outbox.dropped", "{batch}", dropped, new MetricLabel("lane", LaneName(lane)));
+            buffer.Counter("opsagent.outbox.dropped", "{batch}", dropped, new MetricLabel("lane", OutboxLaneNames.Name(lane)));
         }
 
         buffer.Gauge("opsagent.uplink.connected", "1", uplink.Connected ? 1 : 0);
@@ -36,13 +42,4 @@ internal sealed class AgentSelfMetricSource(IOutbox outbox, UplinkStatistics upl
             buffer.Counter("opsagent.source.errors", "{error}", count, new MetricLabel("source", source));
         }
     }
-
-    private static string LaneName(OutboxLane lane) => lane switch
-    {
-        OutboxLane.Control => "control",
-        OutboxLane.Inference => "inference",
-        OutboxLane.Metrics => "metrics",
-        OutboxLane.Logs => "logs",
-        _ => "unknown",
-    };
 }

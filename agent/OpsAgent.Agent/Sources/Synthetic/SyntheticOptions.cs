@@ -34,6 +34,15 @@ internal sealed class SyntheticOptions
     /// </summary>
     public TimeSpan Backfill { get; set; }
 
+    /// <summary>
+    /// 0 (default): one sample per series per collection cycle, in the cycle's batch. Above 0: the source streams on its
+    /// own, this many batches a second (a divisor of 1000), each with one sample per series on a grid of 1000 / N ms, so
+    /// that delivery can be tested at a higher rate than the 1 s minimum interval. It never skips a grid point while the
+    /// agent runs (after a stall it catches up) and records the last one it enqueued in
+    /// <c>StateDirectory/synthetic-progress</c>, so a test can tell exactly what was produced before a crash.
+    /// </summary>
+    public int BatchesPerSecond { get; set; }
+
     /// <summary>Scheduled faults, applied on top of the normal signal.</summary>
     public IList<SyntheticFault> Faults { get; set; } = [];
 }

@@ -40,6 +40,11 @@ internal sealed class SyntheticOptionsValidator : IValidateOptions<SyntheticOpti
             errors.Add($"{Section}:Backfill is {options.Backfill}; set it between 00:00:00 and 7.00:00:00 (the collector refuses older samples).");
         }
 
+        if (options.BatchesPerSecond < 0 || options.BatchesPerSecond > 1000 || (options.BatchesPerSecond > 0 && 1000 % options.BatchesPerSecond != 0))
+        {
+            errors.Add($"{Section}:BatchesPerSecond is {options.BatchesPerSecond}; set it to 0 (one sample per collection cycle) or a divisor of 1000 (1, 2, 4, 5, 10, 20, 50, 100, ...).");
+        }
+
         for (int i = 0; i < options.Faults.Count; i++)
         {
             SyntheticFault fault = options.Faults[i];
