@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using OpsAgent.Collector.Access;
+using OpsAgent.Collector.Commands;
 using OpsAgent.Collector.Enrollment;
 using OpsAgent.Collector.Ingest;
 using OpsAgent.Collector.Observability;
@@ -30,7 +31,8 @@ internal sealed partial class AgentGatewayService(
     EnrollmentService enrollment,
     AgentCertificateStore certificates,
     AgentThrottle throttle,
-    IOptions<StorageOptions> storageOptions) : AgentGateway.AgentGatewayBase
+    IOptions<StorageOptions> storageOptions,
+    CommandDispatcher commands) : AgentGateway.AgentGatewayBase
 {
     private readonly IngestOptions _ingest = ingestOptions.Value;
     private readonly int _maxSeriesPerAgent = storageOptions.Value.MaxSeriesPerAgent;
@@ -109,6 +111,7 @@ internal sealed partial class AgentGatewayService(
         LogConnected(logger, connection.AgentId, hello.Hostname, hello.AgentVersion, connection.RemoteAddress);
         Task writer = WriteLoopAsync(connection, responseStream, closed);
         await connection.SendAsync(new CollectorMessage { Welcome = BuildWelcome(connection.AgentId) }, closed).ConfigureAwait(false);
+        commands.AgentConnected(connection); // after the Welcome: commands waiting for this agent go down now
 
         var pending = Channel.CreateBounded<PendingBatch>(new BoundedChannelOptions(_ingest.MaxPendingBatchesPerStream)
         {
@@ -220,18 +223,19 @@ internal sealed partial class AgentGatewayService(
         long received = timeProvider.GetTimestamp();
         ulong sequence = batch.Sequence;
         ValidationOutcome outcome = validator.Validate(batch);
+        commands.ScreenResults(agentId, batch, outcome);
         foreach ((string code, int count) in outcome.CountsByCode)
         {
             metrics.RejectedItems(code, count);
         }
 
-        if (outcome.RejectedWhole || batch.Metrics.Count == 0)
+        if (outcome.RejectedWhole || (batch.Metrics.Count == 0 && batch.CommandResults.Count == 0))
         {
-            return new PendingBatch(sequence, null, outcome, received);
+            return new PendingBatch(sequence, null, outcome, received, []);
         }
 
         Task<AppendResult> append = store.AppendAsync(agentId, batch, cancellationToken).AsTask();
-        return new PendingBatch(sequence, append, outcome, received);
+        return new PendingBatch(sequence, append, outcome, received, [.. batch.CommandResults]);
     }
 
     private async Task AckLoopAsync(AgentConnection connection, ChannelReader<PendingBatch> pending, CancellationToken cancellationToken)
@@ -256,14 +260,14 @@ internal sealed partial class AgentGatewayService(
             while (pending.TryPeek(out PendingBatch? next) && (ack.Batches.Count == 0 || next.Append is null || next.Append.IsCompleted))
             {
                 pending.TryRead(out _);
-                ack.Batches.Add(await CompleteAsync(connection.AgentId, next).ConfigureAwait(false));
+                ack.Batches.Add(await CompleteAsync(connection.AgentId, next, cancellationToken).ConfigureAwait(false));
             }
 
             await connection.SendAsync(new CollectorMessage { Ack = ack }, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<BatchAck> CompleteAsync(string agentId, PendingBatch item)
+    private async Task<BatchAck> CompleteAsync(string agentId, PendingBatch item, CancellationToken cancellationToken)
     {
         ValidationOutcome outcome = item.Outcome;
         var ack = new BatchAck
@@ -317,6 +321,11 @@ internal sealed partial class AgentGatewayService(
                 ack.Status = outcome.RejectedItems == 0 ? BatchStatus.Stored : ack.AcceptedItems > 0 ? BatchStatus.Partial : BatchStatus.Rejected;
                 metrics.SamplesStored(result.SamplesStored);
                 agents.RecordActivity(agentId, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), item.Sequence, result.SamplesStored);
+                if (item.Results.Count > 0)
+                {
+                    // Committed with the batch: now the playbooks and whoever waits for these results learn of them.
+                    await commands.ResultsStoredAsync(agentId, item.Results, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
@@ -450,7 +459,7 @@ internal sealed partial class AgentGatewayService(
         }
     }
 
-    private sealed record PendingBatch(ulong Sequence, Task<AppendResult>? Append, ValidationOutcome Outcome, long ReceivedTimestamp);
+    private sealed record PendingBatch(ulong Sequence, Task<AppendResult>? Append, ValidationOutcome Outcome, long ReceivedTimestamp, IReadOnlyList<CommandResult> Results);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Agent {AgentId} ({Hostname}, version {Version}) connected from {Remote}.")]
     private static partial void LogConnected(ILogger logger, string agentId, string hostname, string version, string remote);
