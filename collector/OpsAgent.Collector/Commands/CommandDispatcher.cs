@@ -253,7 +253,8 @@ internal sealed partial class CommandDispatcher : BackgroundService
 
         LogApproved(_logger, commandId, record.Action, record.Hostname, approvedBy);
         await _inbox.PostAsync(new PlaybookInput.ApprovalDecided(commandId, true, approvedBy, comment), cancellationToken).ConfigureAwait(false);
-        return await WaitAsync(commandId, r => r.State != CommandState.AwaitingApproval, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false) ?? record;
+        await WaitAsync(commandId, r => r.State != CommandState.AwaitingApproval, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        return Find(commandId) ?? record; // as it is now: queued, or already sent to a connected agent
     }
 
     /// <summary>An operator denies a playbook's command: it is never sent, and the playbook's run stops there.</summary>
