@@ -1,13 +1,16 @@
 using System.CommandLine;
+using OpsAgent.Cli.AgentCommands;
 using OpsAgent.Cli.Agents;
 using OpsAgent.Cli.Anomalies;
 using OpsAgent.Cli.ApiTokens;
 using OpsAgent.Cli.Audit;
 using OpsAgent.Cli.Bench;
 using OpsAgent.Cli.Eval;
+using OpsAgent.Cli.Exec;
 using OpsAgent.Cli.Incidents;
 using OpsAgent.Cli.Invocation;
 using OpsAgent.Cli.Metrics;
+using OpsAgent.Cli.Playbooks;
 using OpsAgent.Cli.Quickstart;
 using OpsAgent.Cli.Tokens;
 using OpsAgent.Cli.Watch;
@@ -28,6 +31,9 @@ internal static class CommandCatalog
         AnomaliesCommand.Create,
         IncidentsCommand.Create,
         WatchCommand.Create,
+        ExecCommand.Create,
+        CommandsCommand.Create,
+        PlaybooksCommand.Create,
         TokensCommand.Create,
         ApiTokensCommand.Create,
         AuditCommand.Create,

@@ -6,14 +6,18 @@ using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Options;
 using OpsAgent.Collector.Access;
 using OpsAgent.Collector.Admin;
+using OpsAgent.Collector.Commands;
 using OpsAgent.Collector.Configuration;
 using OpsAgent.Collector.Detection;
 using OpsAgent.Collector.Endpoints;
 using OpsAgent.Collector.Enrollment;
 using OpsAgent.Collector.Gateway;
 using OpsAgent.Collector.Ingest;
+using OpsAgent.Collector.Notifications;
 using OpsAgent.Collector.Observability;
 using OpsAgent.Collector.Pki;
+using OpsAgent.Collector.Playbooks;
+using OpsAgent.Collector.Playbooks.Integration;
 using OpsAgent.Collector.Storage;
 
 namespace OpsAgent.Collector;
@@ -125,6 +129,12 @@ internal static class CollectorHost
         services.AddHostedService<EndpointsFileWriter>();
         services.AddIdentityAndAccess(configuration);
 
+        // Self-healing: playbooks, webhooks, the command dispatcher, and what connects them to detection and incidents.
+        services.AddPlaybooks(configuration);
+        services.AddNotifications(configuration);
+        services.AddCommands(configuration);
+        services.AddPlaybookIntegration();
+
         var ingest = new IngestOptions();
         configuration.GetSection(IngestOptions.SectionName).Bind(ingest);
         services.AddGrpc(o =>
@@ -215,7 +225,8 @@ internal static class CollectorHost
     }
 
     private static IResult WriteMetrics(
-        CollectorMetrics metrics, ITelemetryStore store, StoreCounters counters, ConnectionRegistry connections, SecurityMetrics security, DetectionMetrics detection, IngestBudget budget)
+        CollectorMetrics metrics, ITelemetryStore store, StoreCounters counters, ConnectionRegistry connections, SecurityMetrics security, DetectionMetrics detection,
+        IngestBudget budget, PlaybookCounters playbooks, NotificationCounters notifications, CommandCounters commands)
     {
         var writer = new PrometheusTextWriter();
         metrics.WriteTo(writer);
@@ -226,6 +237,9 @@ internal static class CollectorHost
         writer.Sample("opsagent_collector_pending_waits_total", budget.Waits);
         StoreMetricsExporter.WriteTo(writer, store, counters, connections);
         detection.WriteTo(writer);
+        playbooks.WriteTo(writer);
+        notifications.WriteTo(writer);
+        commands.WriteTo(writer);
         return Results.Text(writer.ToString(), "text/plain; version=0.0.4; charset=utf-8");
     }
 

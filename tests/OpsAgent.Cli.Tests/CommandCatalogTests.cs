@@ -12,7 +12,7 @@ public sealed class CommandCatalogTests
         var root = CliApplication.CreateRootCommand(new CliRuntime { Out = TextWriter.Null, Error = TextWriter.Null });
 
         var names = root.Subcommands.Select(c => c.Name).ToArray();
-        Assert.Equal(["agents", "metrics", "anomalies", "incidents", "watch", "tokens", "api-tokens", "audit", "whoami", "quickstart", "eval", "bench"], names);
+        Assert.Equal(["agents", "metrics", "anomalies", "incidents", "watch", "exec", "commands", "playbooks", "tokens", "api-tokens", "audit", "whoami", "quickstart", "eval", "bench"], names);
         Assert.All(root.Subcommands, command => Assert.False(string.IsNullOrWhiteSpace(command.Description)));
     }
 

@@ -21,7 +21,9 @@ internal sealed record IncidentJson(
     uint AnomalyCount,
     uint OpenAnomalies,
     IReadOnlyList<string> Metrics,
-    IReadOnlyList<AnomalyJson> Anomalies)
+    IReadOnlyList<AnomalyJson> Anomalies,
+    string? ResolvedBy,
+    string? Note)
 {
     public static IncidentJson From(Incident i) => new(
         i.IncidentId,
@@ -38,5 +40,7 @@ internal sealed record IncidentJson(
         i.AnomalyCount,
         i.OpenAnomalies,
         [.. i.Metrics],
-        [.. i.Anomalies.Select(AnomalyJson.From)]);
+        [.. i.Anomalies.Select(AnomalyJson.From)],
+        i.ResolvedBy.Length == 0 ? null : i.ResolvedBy,
+        i.Note.Length == 0 ? null : i.Note);
 }

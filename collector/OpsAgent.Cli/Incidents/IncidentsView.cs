@@ -21,7 +21,7 @@ internal static class IncidentsView
                 TimeFormatter.Ago(i.OpenedUnixMs, now),
                 i.Hostname,
                 DetectionNames.Severity(i.Severity),
-                AnomaliesView.State(i.Open, i.Resolution, i.OpenedUnixMs, i.ResolvedUnixMs, now),
+                State(i, now),
                 Count(i),
                 i.Title);
         }
@@ -39,9 +39,19 @@ internal static class IncidentsView
         Add("Host", $"{incident.Hostname} ({incident.AgentId})");
         Add("Host labels", LabelFormatter.Format(incident.HostLabels));
         Add("Severity", DetectionNames.Severity(incident.Severity));
-        Add("State", AnomaliesView.State(incident.Open, incident.Resolution, incident.OpenedUnixMs, incident.ResolvedUnixMs, now));
+        Add("State", State(incident, now));
         Add("Opened", $"{TimeFormatter.Local(incident.OpenedUnixMs, zone)} ({TimeFormatter.Ago(incident.OpenedUnixMs, now)})");
         Add("Resolved", incident.Open ? "-" : $"{TimeFormatter.Local(incident.ResolvedUnixMs, zone)} ({TimeFormatter.Ago(incident.ResolvedUnixMs, now)})");
+        if (incident.ResolvedBy.Length > 0)
+        {
+            Add("Resolved by", incident.ResolvedBy);
+        }
+
+        if (incident.Note.Length > 0)
+        {
+            Add("Note", incident.Note);
+        }
+
         Add("Anomalies", Count(incident));
         Add("Metrics", incident.Metrics.Count == 0 ? "-" : string.Join(", ", incident.Metrics));
         if (incident.Anomalies.Count == 0)
@@ -54,6 +64,12 @@ internal static class IncidentsView
         void Add(string key, string value) =>
             grid.AddRow(new IRenderable[] { new Text(key + ":", new Style(decoration: Decoration.Bold)), new Text(value) });
     }
+
+    /// <summary>As an anomaly's state, but naming who resolved it on request ("resolved by playbook:disk-cleanup after 4m").</summary>
+    private static string State(Incident i, DateTimeOffset now) =>
+        !i.Open && i.ResolvedBy.Length > 0
+            ? $"resolved by {i.ResolvedBy} after {TimeFormatter.Age(TimeSpan.FromMilliseconds(Math.Max(0, i.ResolvedUnixMs - i.OpenedUnixMs)))}"
+            : AnomaliesView.State(i.Open, i.Resolution, i.OpenedUnixMs, i.ResolvedUnixMs, now);
 
     private static string Count(Incident i) =>
         i.Open

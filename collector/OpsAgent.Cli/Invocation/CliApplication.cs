@@ -15,7 +15,7 @@ internal static class CliApplication
     private const string Description =
         "Administer an OpsAgent collector and its fleet of agents.\n" +
         "Exit codes: 0 ok, 1 failed or not found, 2 usage error, 3 collector unreachable or too slow, " +
-        "4 permission denied, 130 interrupted.";
+        "4 permission denied, 5 an agent's command not finished within the wait, 130 interrupted.";
 
     public static Command CreateRootCommand(CliRuntime runtime)
     {

@@ -21,6 +21,9 @@ internal static class ExitCodes
     /// <summary>The collector refused the caller's credentials or role.</summary>
     public const int PermissionDenied = 4;
 
+    /// <summary>A command sent to an agent (opsctl exec, opsctl commands show --wait) has not finished within the wait.</summary>
+    public const int Pending = 5;
+
     /// <summary>Interrupted by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).</summary>
     public const int Cancelled = 130;
 }

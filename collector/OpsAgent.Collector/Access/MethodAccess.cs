@@ -35,6 +35,18 @@ internal static class MethodAccess
         ["/opsagent.v1.Admin/GetIncident"] = Requirement.Viewer,
         ["/opsagent.v1.Admin/WatchEvents"] = Requirement.Viewer,
 
+        // Admin: commands and playbooks. Reading and checking change nothing; commands act on the fleet within each
+        // agent's local policy; playbooks are rules that make the collector act by itself.
+        ["/opsagent.v1.Admin/ListCommands"] = Requirement.Viewer,
+        ["/opsagent.v1.Admin/GetCommand"] = Requirement.Viewer,
+        ["/opsagent.v1.Admin/ListPlaybooks"] = Requirement.Viewer,
+        ["/opsagent.v1.Admin/ValidatePlaybook"] = Requirement.Viewer,
+        ["/opsagent.v1.Admin/ExecCommand"] = Requirement.Operator,
+        ["/opsagent.v1.Admin/ApproveCommand"] = Requirement.Operator,
+        ["/opsagent.v1.Admin/DenyCommand"] = Requirement.Operator,
+        ["/opsagent.v1.Admin/ApplyPlaybook"] = Requirement.Admin,
+        ["/opsagent.v1.Admin/DeletePlaybook"] = Requirement.Admin,
+
         // Access: tokens, revocation, audit.
         ["/opsagent.v1.Access/WhoAmI"] = Requirement.Viewer,
         ["/opsagent.v1.Access/RevokeAgent"] = Requirement.Operator,

@@ -1,13 +1,16 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using OpsAgent.Collector.Commands;
 using OpsAgent.Collector.Detection;
 using OpsAgent.Collector.Gateway;
+using OpsAgent.Collector.Playbooks;
+using OpsAgent.Collector.Playbooks.Catalog;
 using OpsAgent.Collector.Storage;
 using OpsAgent.Protocol;
 
 namespace OpsAgent.Collector.Admin;
 
-/// <summary>The admin API used by opsctl and CI pipelines: fleet, metrics, detection, and the collector's own store.</summary>
+/// <summary>The admin API used by opsctl and CI pipelines: fleet, metrics, detection, commands and playbooks, and the collector's own store.</summary>
 internal sealed partial class AdminService(
     IAgentRepository agents,
     ConnectionRegistry connections,
@@ -16,7 +19,11 @@ internal sealed partial class AdminService(
     DetectionQueries detectionQueries,
     DetectionEventHub detectionEvents,
     IOptions<DetectionOptions> detectionOptions,
-    IHostApplicationLifetime lifetime) : Protocol.Admin.AdminBase
+    IHostApplicationLifetime lifetime,
+    CommandDispatcher commands,
+    PlaybookStore playbookStore,
+    PlaybookRunner playbookRunner,
+    PlaybookCounters playbookCounters) : Protocol.Admin.AdminBase
 {
     private const int DefaultSeriesLimit = 1000;
     private const int MaxSeriesLimit = 10_000;

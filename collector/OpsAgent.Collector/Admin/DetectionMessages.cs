@@ -81,6 +81,8 @@ internal static class DetectionMessages
             Title = i.Title,
             AnomalyCount = (uint)i.AnomalyCount,
             OpenAnomalies = (uint)i.OpenAnomalies,
+            ResolvedBy = i.ResolvedBy,
+            Note = i.Note,
         };
         foreach ((string key, string value) in i.HostLabels)
         {

@@ -61,6 +61,18 @@ internal sealed class DetectionRepository : IDisposable
     public void UpdateIncident(SqliteTransaction transaction, IncidentRecord incident) =>
         Update(transaction, "incidents", DetectionRows.IncidentColumns, incident.IncidentId, command => DetectionRows.BindIncident(command, incident));
 
+    /// <summary>Sets the note of a stored incident (one that is not open in the tracker); null when there is no such row.</summary>
+    public IncidentRecord? UpdateIncidentNote(SqliteTransaction transaction, long incidentId, string note)
+    {
+        using SqliteCommand command = Connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"UPDATE incidents SET note = $note WHERE incident_id = $id RETURNING {DetectionRows.IncidentColumns};";
+        command.Parameters.AddWithValue("$note", note);
+        command.Parameters.AddWithValue("$id", incidentId);
+        using SqliteDataReader reader = command.ExecuteReader();
+        return reader.Read() ? DetectionRows.ReadIncident(reader) : null;
+    }
+
     /// <summary>
     /// Deletes resolved anomalies and incidents that ended before <paramref name="cutoffUnixMs"/>, and saved detector
     /// states of series the store no longer has (forgotten by retention). Returns rows deleted.

@@ -15,7 +15,7 @@ internal static class DetectionRows
 
     public const string IncidentColumns =
         "incident_id, agent_id, hostname, host_labels, severity, state, opened_unix_ms, updated_unix_ms, resolved_unix_ms, resolution, " +
-        "title, anomaly_count, open_anomalies, metrics";
+        "title, anomaly_count, open_anomalies, metrics, resolved_by, note";
 
     public static AnomalyRecord ReadAnomaly(SqliteDataReader r)
     {
@@ -65,7 +65,9 @@ internal static class DetectionRows
         r.GetString(10),
         r.GetInt32(11),
         r.GetInt32(12),
-        LabelCodec.Decode(r.GetFieldValue<byte[]>(13)));
+        LabelCodec.Decode(r.GetFieldValue<byte[]>(13)),
+        r.GetString(14),
+        r.GetString(15));
 
     /// <summary>Binds every anomaly column except the id (named $c0.. in column order, from $c1).</summary>
     public static void BindAnomaly(SqliteCommand command, AnomalyRecord a)
@@ -92,7 +94,7 @@ internal static class DetectionRows
         object[] values =
         [
             i.AgentId, i.Hostname, EncodeMap(i.HostLabels), (int)i.Severity, i.Open ? 0 : 1, i.OpenedUnixMs, i.UpdatedUnixMs,
-            i.ResolvedUnixMs, (int)i.Resolution, i.Title, i.AnomalyCount, i.OpenAnomalies, LabelCodec.Encode([.. i.Metrics]),
+            i.ResolvedUnixMs, (int)i.Resolution, i.Title, i.AnomalyCount, i.OpenAnomalies, LabelCodec.Encode([.. i.Metrics]), i.ResolvedBy, i.Note,
         ];
         for (int k = 0; k < values.Length; k++)
         {

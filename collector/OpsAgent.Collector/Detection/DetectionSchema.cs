@@ -78,5 +78,12 @@ internal static class DetectionSchema
             CREATE INDEX anomalies_by_incident ON anomalies (incident_id);
             CREATE INDEX anomalies_by_state ON anomalies (state);
             """),
+
+        // Who resolved an incident on request (an operator, or playbook:NAME) and the last word about it (what a playbook
+        // did, why it escalated): so that `opsctl incidents show` tells the whole story, not just "manual".
+        new(Component, 2, """
+            ALTER TABLE incidents ADD COLUMN resolved_by TEXT NOT NULL DEFAULT '';
+            ALTER TABLE incidents ADD COLUMN note TEXT NOT NULL DEFAULT '';
+            """),
     ];
 }

@@ -13,6 +13,8 @@ namespace OpsAgent.Collector.Detection;
 /// <param name="AnomalyCount">Anomalies that joined it.</param>
 /// <param name="OpenAnomalies">Of those, how many are still open.</param>
 /// <param name="Metrics">Distinct metric names of its anomalies, in the order they joined.</param>
+/// <param name="ResolvedBy">Who resolved it on request ("user:alice", "playbook:disk-cleanup"); empty otherwise.</param>
+/// <param name="Note">The last word on it from whoever acted (what a playbook did, why it escalated); empty when none.</param>
 internal sealed record IncidentRecord(
     long IncidentId,
     string AgentId,
@@ -27,4 +29,6 @@ internal sealed record IncidentRecord(
     string Title,
     int AnomalyCount,
     int OpenAnomalies,
-    IReadOnlyList<string> Metrics);
+    IReadOnlyList<string> Metrics,
+    string ResolvedBy = "",
+    string Note = "");

@@ -24,6 +24,7 @@ internal sealed partial class IncidentTracker : IAsyncDisposable
 {
     private const int MaxGroup = 256;
     private const long RetentionIntervalMs = 3_600_000;
+    private const int MaxNoteLength = 4000;
 
     private readonly Channel<TrackerMessage> _queue = Channel.CreateBounded<TrackerMessage>(new BoundedChannelOptions(4096)
     {
@@ -73,9 +74,27 @@ internal sealed partial class IncidentTracker : IAsyncDisposable
     /// open incident has that id. If its signals are still anomalous, their detectors report them again and a new
     /// incident opens: the problem is not gone because someone said so.
     /// </summary>
-    public async Task<IncidentRecord?> ResolveIncidentAsync(long incidentId, CancellationToken cancellationToken)
+    public Task<IncidentRecord?> ResolveIncidentAsync(long incidentId, CancellationToken cancellationToken) =>
+        ResolveIncidentAsync(incidentId, "", "", cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ResolveIncidentAsync(long, CancellationToken)"/>, recording who resolved it and why
+    /// (<see cref="IncidentRecord.ResolvedBy"/>, <see cref="IncidentRecord.Note"/>).
+    /// </summary>
+    public async Task<IncidentRecord?> ResolveIncidentAsync(long incidentId, string resolvedBy, string note, CancellationToken cancellationToken)
     {
-        var request = new ResolveIncidentRequest(incidentId);
+        var request = new ResolveIncidentRequest(incidentId, Bounded(resolvedBy, 256), Bounded(note, MaxNoteLength));
+        await _queue.Writer.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+        return await request.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sets the note of an incident, open or resolved, without changing anything else: what a playbook did about it.
+    /// Returns the incident, or null when there is none with that id (retention deleted it).
+    /// </summary>
+    public async Task<IncidentRecord?> AnnotateIncidentAsync(long incidentId, string note, CancellationToken cancellationToken)
+    {
+        var request = new AnnotateIncidentRequest(incidentId, Bounded(note, MaxNoteLength));
         await _queue.Writer.WriteAsync(request, cancellationToken).ConfigureAwait(false);
         return await request.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -129,7 +148,7 @@ internal sealed partial class IncidentTracker : IAsyncDisposable
     private void HandleGroup(List<TrackerMessage> group)
     {
         SqliteTransaction? transaction = null;
-        var answers = new List<(ResolveIncidentRequest Request, IncidentRecord? Result)>();
+        var answers = new List<(TaskCompletionSource<IncidentRecord?> Completion, IncidentRecord? Result)>();
         try
         {
             transaction = _repository.Begin();
@@ -144,7 +163,10 @@ internal sealed partial class IncidentTracker : IAsyncDisposable
                         HandleTick(transaction, t.NowUnixMs);
                         break;
                     case ResolveIncidentRequest r:
-                        answers.Add((r, ResolveManually(transaction, r.IncidentId)));
+                        answers.Add((r.Completion, ResolveManually(transaction, r.IncidentId, r.ResolvedBy, r.Note)));
+                        break;
+                    case AnnotateIncidentRequest n:
+                        answers.Add((n.Completion, Annotate(transaction, n.IncidentId, n.Note)));
                         break;
                 }
             }
@@ -160,6 +182,13 @@ internal sealed partial class IncidentTracker : IAsyncDisposable
             {
                 request.Completion.TrySetException(ex);
             }
+
+            foreach (AnnotateIncidentRequest request in group.OfType<AnnotateIncidentRequest>())
+            {
+                request.Completion.TrySetException(ex);
+            }
+
+            answers.Clear();
         }
         finally
         {
@@ -176,9 +205,9 @@ internal sealed partial class IncidentTracker : IAsyncDisposable
         _metrics.IncidentsOpen(_hosts.Values.Count(h => h.Incident is not null));
 
         // Answered only now: a caller that then reads the store or its subscription finds what it asked for.
-        foreach ((ResolveIncidentRequest request, IncidentRecord? result) in answers)
+        foreach ((TaskCompletionSource<IncidentRecord?> completion, IncidentRecord? result) in answers)
         {
-            request.Completion.TrySetResult(result);
+            completion.TrySetResult(result);
         }
     }
 
@@ -391,13 +420,15 @@ internal sealed partial class IncidentTracker : IAsyncDisposable
         }
     }
 
-    private IncidentRecord? ResolveManually(SqliteTransaction tx, long incidentId)
+    private IncidentRecord? ResolveManually(SqliteTransaction tx, long incidentId, string resolvedBy, string note)
     {
         HostIncidents? host = _hosts.Values.FirstOrDefault(h => h.Incident?.IncidentId == incidentId);
         if (host is null)
         {
             return null;
         }
+
+        host.Incident = host.Incident! with { ResolvedBy = resolvedBy, Note = note.Length > 0 ? note : host.Incident.Note };
 
         long now = NowMs();
         foreach (var entry in _open.Where(e => e.Value.Anomaly.IncidentId == incidentId).ToList())
@@ -479,6 +510,20 @@ internal sealed partial class IncidentTracker : IAsyncDisposable
         _metrics.IncidentsOpen(_hosts.Values.Count(h => h.Incident is not null));
         LogLoaded(_logger, _open.Count, _hosts.Values.Count(h => h.Incident is not null));
     }
+
+    private IncidentRecord? Annotate(SqliteTransaction tx, long incidentId, string note)
+    {
+        if (_hosts.Values.FirstOrDefault(h => h.Incident?.IncidentId == incidentId) is { Incident: { } open } host)
+        {
+            host.Incident = open with { Note = note };
+            _repository.UpdateIncident(tx, host.Incident);
+            return host.Incident;
+        }
+
+        return _repository.UpdateIncidentNote(tx, incidentId, note);
+    }
+
+    private static string Bounded(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 3), "...");
 
     private HostIncidents Host(string agentId)
     {

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using OpsAgent.Collector.Access;
+using OpsAgent.Collector.Commands;
 using OpsAgent.Collector.Enrollment;
 using OpsAgent.Collector.Ingest;
 using OpsAgent.Collector.Observability;
@@ -32,7 +33,8 @@ internal sealed partial class AgentGatewayService(
     EnrollmentService enrollment,
     AgentCertificateStore certificates,
     AgentThrottle throttle,
-    IOptions<StorageOptions> storageOptions) : AgentGateway.AgentGatewayBase
+    IOptions<StorageOptions> storageOptions,
+    CommandDispatcher commands) : AgentGateway.AgentGatewayBase
 {
     private readonly IngestOptions _ingest = ingestOptions.Value;
     private readonly int _maxSeriesPerAgent = storageOptions.Value.MaxSeriesPerAgent;
@@ -111,6 +113,7 @@ internal sealed partial class AgentGatewayService(
         LogConnected(logger, connection.AgentId, hello.Hostname, hello.AgentVersion, connection.RemoteAddress);
         Task writer = WriteLoopAsync(connection, responseStream, closed);
         await connection.SendAsync(new CollectorMessage { Welcome = BuildWelcome(connection.AgentId) }, closed).ConfigureAwait(false);
+        commands.AgentConnected(connection); // after the Welcome: commands waiting for this agent go down now
 
         var pending = Channel.CreateBounded<PendingBatch>(new BoundedChannelOptions(_ingest.MaxPendingBatchesPerStream)
         {
@@ -239,18 +242,19 @@ internal sealed partial class AgentGatewayService(
         long received = timeProvider.GetTimestamp();
         ulong sequence = batch.Sequence;
         ValidationOutcome outcome = validator.Validate(batch, bytes);
+        commands.ScreenResults(agentId, batch, outcome);
         foreach ((string code, int count) in outcome.CountsByCode)
         {
             metrics.RejectedItems(code, count);
         }
 
-        if (outcome.RejectedWhole || batch.Metrics.Count == 0)
+        if (outcome.RejectedWhole || (batch.Metrics.Count == 0 && batch.CommandResults.Count == 0))
         {
-            return new PendingBatch(sequence, null, outcome, received, bytes);
+            return new PendingBatch(sequence, null, outcome, received, bytes, []);
         }
 
         Task<AppendResult> append = store.AppendAsync(agentId, batch, cancellationToken).AsTask();
-        return new PendingBatch(sequence, append, outcome, received, bytes);
+        return new PendingBatch(sequence, append, outcome, received, bytes, [.. batch.CommandResults]);
     }
 
     private async Task AckLoopAsync(AgentConnection connection, ChannelReader<PendingBatch> pending, CancellationToken cancellationToken)
@@ -277,7 +281,7 @@ internal sealed partial class AgentGatewayService(
                 pending.TryRead(out _);
                 try
                 {
-                    ack.Batches.Add(await CompleteAsync(connection.AgentId, next).ConfigureAwait(false));
+                    ack.Batches.Add(await CompleteAsync(connection.AgentId, next, cancellationToken).ConfigureAwait(false));
                 }
                 finally
                 {
@@ -289,7 +293,7 @@ internal sealed partial class AgentGatewayService(
         }
     }
 
-    private async Task<BatchAck> CompleteAsync(string agentId, PendingBatch item)
+    private async Task<BatchAck> CompleteAsync(string agentId, PendingBatch item, CancellationToken cancellationToken)
     {
         ValidationOutcome outcome = item.Outcome;
         var ack = new BatchAck
@@ -343,6 +347,11 @@ internal sealed partial class AgentGatewayService(
                 ack.Status = outcome.RejectedItems == 0 ? BatchStatus.Stored : ack.AcceptedItems > 0 ? BatchStatus.Partial : BatchStatus.Rejected;
                 metrics.SamplesStored(result.SamplesStored);
                 agents.RecordActivity(agentId, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), item.Sequence, result.SamplesStored);
+                if (item.Results.Count > 0)
+                {
+                    // Committed with the batch: now the playbooks and whoever waits for these results learn of them.
+                    await commands.ResultsStoredAsync(agentId, item.Results, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
@@ -476,7 +485,8 @@ internal sealed partial class AgentGatewayService(
         }
     }
 
-    private sealed record PendingBatch(ulong Sequence, Task<AppendResult>? Append, ValidationOutcome Outcome, long ReceivedTimestamp, int Bytes);
+    private sealed record PendingBatch(
+        ulong Sequence, Task<AppendResult>? Append, ValidationOutcome Outcome, long ReceivedTimestamp, int Bytes, IReadOnlyList<CommandResult> Results);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Agent {AgentId} ({Hostname}, version {Version}) connected from {Remote}.")]
     private static partial void LogConnected(ILogger logger, string agentId, string hostname, string version, string remote);

@@ -64,14 +64,47 @@ internal sealed class BatchValidator(IOptions<IngestOptions> options, TimeProvid
         RejectUnsupported(batch.Logs.Count, "logs", outcome);
         RejectUnsupported(batch.Inferences.Count, "inference events", outcome);
         RejectUnsupported(batch.Outcomes.Count, "outcomes", outcome);
-        RejectUnsupported(batch.CommandResults.Count, "command results", outcome);
         batch.Logs.Clear();
         batch.Inferences.Clear();
         batch.Outcomes.Clear();
-        batch.CommandResults.Clear();
 
+        // Command results are stored (Commands/); whose commands they are is checked by the dispatcher, which knows.
+        ValidateCommandResults(batch, outcome);
         return outcome;
     }
+
+    private static void ValidateCommandResults(TelemetryBatch batch, ValidationOutcome outcome)
+    {
+        if (batch.CommandResults.Count > MaxCommandResultsPerBatch)
+        {
+            outcome.Reject(RejectionCodes.BadCommandResult, "command results",
+                $"batch has {batch.CommandResults.Count} command results; at most {MaxCommandResultsPerBatch} are accepted per batch", batch.CommandResults.Count);
+            batch.CommandResults.Clear();
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = batch.CommandResults.Count - 1; i >= 0; i--)
+        {
+            CommandResult result = batch.CommandResults[i];
+            string? problem =
+                result.CommandId.Length is 0 or > MaxCommandIdLength || result.CommandId.Any(char.IsControl)
+                    ? $"command_id must be 1 to {MaxCommandIdLength} printable characters"
+                : result.Status is CommandStatus.Unspecified || !Enum.IsDefined(result.Status)
+                    ? $"status {(int)result.Status} is not a result status (succeeded, failed, rejected, timed_out)"
+                : !seen.Add(result.CommandId)
+                    ? "the batch holds two results of this command"
+                : null;
+            if (problem is not null)
+            {
+                outcome.Reject(RejectionCodes.BadCommandResult, Printable(result.CommandId), problem);
+                batch.CommandResults.RemoveAt(i);
+            }
+        }
+    }
+
+    private const int MaxCommandResultsPerBatch = 1000;
+    private const int MaxCommandIdLength = 128;
 
     private static void RejectUnsupported(int count, string what, ValidationOutcome outcome)
     {

@@ -17,10 +17,13 @@ internal static class RejectionCodes
     public const string TooOld = "too_old";
     public const string Unsupported = "unsupported";
     public const string SeriesLimit = "series_limit";
+    public const string BadCommandResult = "bad_command_result";
+    public const string UnknownCommand = "unknown_command";
+    public const string ForeignCommand = "foreign_command";
 
     public static readonly string[] All =
     [
         BatchTooLarge, TooManySeries, TooManySamples, BadName, BadLabel, LabelLimit, ReservedLabel, DuplicateLabel,
-        BadUnit, BadSamples, FutureTimestamp, TooOld, Unsupported, SeriesLimit,
+        BadUnit, BadSamples, FutureTimestamp, TooOld, Unsupported, SeriesLimit, BadCommandResult, UnknownCommand, ForeignCommand,
     ];
 }

@@ -51,6 +51,9 @@ internal sealed partial class PlaybookRunner : BackgroundService
     /// <summary>Runs and recent history; safe from any thread.</summary>
     public IReadOnlyList<PlaybookRun> Runs => _engine.Runs;
 
+    /// <summary>Circuit breakers with something to say (open, half-open, or failures counted); safe from any thread.</summary>
+    public IReadOnlyList<CircuitBreakerState> Breakers => _engine.Breakers;
+
     /// <summary>Completes once the engine has loaded its state and handed out its resume decisions.</summary>
     public Task Started => _started.Task;
 

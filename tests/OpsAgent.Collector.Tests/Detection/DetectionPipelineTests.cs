@@ -227,6 +227,27 @@ public sealed class DetectionPipelineTests
     }
 
     [Fact]
+    public async Task ResolveIncidentAsync_ByAPlaybook_RecordsWhoAndWhyAndAnnotateReachesAClosedIncident()
+    {
+        await using var harness = new DetectionHarness();
+        harness.Start();
+        long[] t = Signals.Timestamps(Fault + 30);
+        harness.Feed("a-1", "system.cpu.utilization", t, Shifted(10)[..(Fault + 30)]);
+        await harness.SettleAsync();
+        IncidentRecord open = Assert.Single(harness.Incidents());
+
+        IncidentRecord? resolved = await harness.Tracker.ResolveIncidentAsync(open.IncidentId, "playbook:cpu-fix", "restarted the worker; CPU back to normal", DetectionHarness.Deadline);
+        IncidentRecord? noted = await harness.Tracker.AnnotateIncidentAsync(open.IncidentId, "and escalated later", DetectionHarness.Deadline);
+        IncidentRecord? missing = await harness.Tracker.AnnotateIncidentAsync(open.IncidentId + 100, "nothing", DetectionHarness.Deadline);
+
+        Assert.Equal(("playbook:cpu-fix", "restarted the worker; CPU back to normal"), (resolved!.ResolvedBy, resolved.Note));
+        Assert.Equal("and escalated later", noted!.Note);
+        Assert.Null(missing);
+        IncidentRecord stored = harness.Queries.GetIncident(open.IncidentId)!.Value.Incident;
+        Assert.Equal(("playbook:cpu-fix", "and escalated later", Resolution.Manual), (stored.ResolvedBy, stored.Note, stored.Resolution));
+    }
+
+    [Fact]
     public async Task TryPost_WorkerQueueFull_SamplesDroppedAndCounted()
     {
         await using var harness = new DetectionHarness(o =>

@@ -157,4 +157,46 @@ public sealed class BatchValidatorTests
         Assert.Empty(batch.Logs);
         Assert.Single(batch.Metrics);
     }
+
+    [Fact]
+    public void Validate_CommandResults_KeepsWellFormedOnesAndRejectsTheRestWithTheirProblem()
+    {
+        var batch = new TelemetryBatch
+        {
+            CommandResults =
+            {
+                new CommandResult { CommandId = "c1", Status = CommandStatus.Succeeded, Output = "ok" },
+                new CommandResult { CommandId = "", Status = CommandStatus.Failed },
+                new CommandResult { CommandId = "c2", Status = CommandStatus.Unspecified },
+                new CommandResult { CommandId = "c3", Status = (CommandStatus)42 },
+                new CommandResult { CommandId = new string('x', 129), Status = CommandStatus.Failed },
+                new CommandResult { CommandId = "c4", Status = CommandStatus.Rejected, Reason = "policy" },
+                new CommandResult { CommandId = "c4", Status = CommandStatus.Rejected, Reason = "again" },
+            },
+        };
+
+        ValidationOutcome outcome = Create().Validate(batch);
+
+        Assert.Equal(["c1", "c4"], batch.CommandResults.Select(r => r.CommandId));
+        Assert.Equal(5, outcome.CountsByCode[RejectionCodes.BadCommandResult]);
+        Assert.Contains(outcome.Reported, r => r.Item == "c2" && r.Message.Contains("not a result status", StringComparison.Ordinal));
+        Assert.Contains(outcome.Reported, r => r.Item == "c4" && r.Message.Contains("two results", StringComparison.Ordinal));
+        Assert.False(outcome.RejectedWhole);
+    }
+
+    [Fact]
+    public void Validate_TooManyCommandResults_RejectsThemButKeepsTheMetrics()
+    {
+        var batch = new TelemetryBatch { Metrics = { Series("system.cpu.load_average.1m") } };
+        for (int i = 0; i < 1001; i++)
+        {
+            batch.CommandResults.Add(new CommandResult { CommandId = "c" + i, Status = CommandStatus.Succeeded });
+        }
+
+        ValidationOutcome outcome = Create().Validate(batch);
+
+        Assert.Empty(batch.CommandResults);
+        Assert.Single(batch.Metrics);
+        Assert.Equal(1001, outcome.CountsByCode[RejectionCodes.BadCommandResult]);
+    }
 }

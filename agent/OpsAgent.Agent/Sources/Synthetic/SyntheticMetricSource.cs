@@ -10,9 +10,21 @@ internal sealed class SyntheticMetricSource(SyntheticOptions options) : IMetricS
 
     public void Collect(MetricBuffer buffer)
     {
+        // Conditions on real state are checked once per cycle, not once per series.
+        Dictionary<SyntheticFault, bool>? holds = null;
+        foreach (SyntheticFault fault in options.Faults)
+        {
+            if (fault.IsConditional)
+            {
+                holds ??= [];
+                holds[fault] = SyntheticConditions.Hold(fault);
+            }
+        }
+
+        Func<SyntheticFault, bool>? conditionHolds = holds is null ? null : fault => holds.GetValueOrDefault(fault);
         for (int series = 0; series < _indexes.Length; series++)
         {
-            buffer.Gauge(options.MetricName, "1", _signal.ValueAt(series, buffer.TimestampUnixMs), new MetricLabel("series", _indexes[series]));
+            buffer.Gauge(options.MetricName, "1", _signal.ValueAt(series, buffer.TimestampUnixMs, conditionHolds), new MetricLabel("series", _indexes[series]));
         }
     }
 }

@@ -48,9 +48,19 @@ internal sealed class SyntheticOptionsValidator : IValidateOptions<SyntheticOpti
         for (int i = 0; i < options.Faults.Count; i++)
         {
             SyntheticFault fault = options.Faults[i];
-            if (fault.Start == default)
+            if (fault.Start == default && !fault.IsConditional)
             {
-                errors.Add($"{Section}:Faults:{i}:Start is missing; set it to an absolute time such as 2026-12-01T12:00:00Z.");
+                errors.Add($"{Section}:Faults:{i}:Start is missing; set it to an absolute time such as 2026-12-01T12:00:00Z (or give the fault a condition: WhileFilesIn, WhileProcessRuns).");
+            }
+
+            if (!string.IsNullOrEmpty(fault.WhileFilesIn) && !Path.IsPathFullyQualified(fault.WhileFilesIn))
+            {
+                errors.Add($"{Section}:Faults:{i}:WhileFilesIn '{fault.WhileFilesIn}' is not an absolute path; give the full path of the directory to watch.");
+            }
+
+            if (fault.WhileProcessRuns is { Length: > 0 } process && (process.Contains('/') || process.Contains('\\') || process.Length > 255))
+            {
+                errors.Add($"{Section}:Faults:{i}:WhileProcessRuns '{process}' is not a process name; give the executable's name without a path.");
             }
 
             if (fault.Duration < TimeSpan.Zero)

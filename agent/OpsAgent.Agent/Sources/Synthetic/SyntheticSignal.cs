@@ -6,13 +6,17 @@ namespace OpsAgent.Agent.Sources.Synthetic;
 /// </summary>
 internal sealed class SyntheticSignal(SyntheticOptions options)
 {
-    /// <summary>The value of series <paramref name="series"/> at <paramref name="unixMs"/>, faults included.</summary>
-    public double ValueAt(int series, long unixMs)
+    /// <summary>
+    /// The value of series <paramref name="series"/> at <paramref name="unixMs"/>, faults included. A fault with a condition
+    /// on real state applies only when <paramref name="conditionHolds"/> says its condition holds now (live samples); without
+    /// it (the backfilled history) such faults never apply.
+    /// </summary>
+    public double ValueAt(int series, long unixMs, Func<SyntheticFault, bool>? conditionHolds = null)
     {
         double value = NormalValueAt(series, unixMs);
         foreach (SyntheticFault fault in options.Faults)
         {
-            if (!fault.Covers(series, unixMs))
+            if (!fault.Covers(series, unixMs) || (fault.IsConditional && conditionHolds?.Invoke(fault) != true))
             {
                 continue;
             }

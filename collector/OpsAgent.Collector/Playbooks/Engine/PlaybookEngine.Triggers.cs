@@ -117,5 +117,6 @@ internal sealed partial class PlaybookEngine
     {
         _breakers[breaker.Target] = breaker;
         _changes.Breakers[breaker.Target] = breaker;
+        _breakersChanged = true;
     }
 }

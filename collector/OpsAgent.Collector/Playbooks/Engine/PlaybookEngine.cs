@@ -41,7 +41,9 @@ internal sealed partial class PlaybookEngine
     private DateTimeOffset _lastPrune;
     private bool _started;
     private bool _runsChanged;
+    private bool _breakersChanged;
     private volatile IReadOnlyList<PlaybookRun> _snapshot = [];
+    private volatile IReadOnlyList<CircuitBreakerState> _breakerSnapshot = [];
 
     public PlaybookEngine(
         IPlaybookCatalog catalog,
@@ -61,6 +63,9 @@ internal sealed partial class PlaybookEngine
 
     /// <summary>Active runs and runs ended within the retention, oldest first. Safe to read from any thread.</summary>
     public IReadOnlyList<PlaybookRun> Runs => _snapshot;
+
+    /// <summary>Circuit breakers that are open, half-open, or closed with failures counted. Safe to read from any thread.</summary>
+    public IReadOnlyList<CircuitBreakerState> Breakers => _breakerSnapshot;
 
     /// <summary>
     /// Loads the saved state and resumes: deadlines that passed while the collector was down are handled now, and
@@ -106,6 +111,7 @@ internal sealed partial class PlaybookEngine
 
         _started = true;
         _runsChanged = true;
+        _breakersChanged = true;
 
         // Commands handed out before the restart; a step begun just now by an expired deadline is sent once, as new.
         HashSet<string> outstanding = [.. ActiveRuns().Where(r => r.Command is not null).Select(r => r.Command!.CommandId)];
@@ -241,6 +247,12 @@ internal sealed partial class PlaybookEngine
             PlaybookRun[] runs = [.. _runs.Values.OrderBy(r => r.StartedAt).ThenBy(r => r.RunId, StringComparer.Ordinal)];
             _snapshot = runs;
             _counters.SetActiveRuns(runs.Count(r => r.IsActive));
+        }
+
+        if (_breakersChanged)
+        {
+            _breakersChanged = false;
+            _breakerSnapshot = [.. _breakers.Values.OrderBy(b => b.Target.Playbook, StringComparer.Ordinal).ThenBy(b => b.Target.AgentId, StringComparer.Ordinal)];
         }
 
         List<PlaybookDecision> decisions = _decisions;

@@ -1,0 +1,4 @@
+namespace OpsAgent.Cli.Playbooks;
+
+/// <summary>`opsctl playbooks list -o json`.</summary>
+internal sealed record PlaybookListJson(string Directory, IReadOnlyList<PlaybookJson> Playbooks, IReadOnlyList<InvalidPlaybookJson> Invalid);
