@@ -167,25 +167,12 @@ internal static class CommandsCommand
         }
 
         var response = await context.Admin.ListCommandsAsync(request, cancellationToken: context.CancellationToken);
-        if (context.Output.Format == OutputFormat.Json)
-        {
-            context.Output.WriteJson(new CommandListJson([.. response.Commands.Select(CommandJson.From)], response.Truncated), CommandsJsonContext.Default.CommandListJson);
-        }
-        else if (response.Commands.Count == 0)
-        {
-            context.Output.WriteLine(pendingOnly
-                ? "No command awaits approval."
-                : $"No command since {TimeFormatter.Local(start.ToUnixTimeMilliseconds(), context.Time.LocalTimeZone)}.");
-        }
-        else
-        {
-            context.Output.Write(CommandsView.List(response.Commands, now));
-        }
-
-        if (response.Truncated)
-        {
-            context.Output.Warn($"only the newest {response.Commands.Count} commands are shown; narrow with --since, --host or --state, or raise --limit.");
-        }
+        context.Output.WriteList(
+            new CommandListJson([.. response.Commands.Select(CommandJson.From)], response.Truncated), CommandsJsonContext.Default.CommandListJson,
+            response.Commands.Count, response.Truncated,
+            pendingOnly ? "No command awaits approval." : $"No command since {TimeFormatter.Local(start.ToUnixTimeMilliseconds(), context.Time.LocalTimeZone)}.",
+            () => CommandsView.List(response.Commands, now),
+            $"only the newest {response.Commands.Count} commands are shown; narrow with --since, --host or --state, or raise --limit.");
 
         return ExitCodes.Ok;
     }

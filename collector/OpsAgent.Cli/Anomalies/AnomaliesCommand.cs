@@ -83,25 +83,12 @@ internal static class AnomaliesCommand
             },
             cancellationToken: context.CancellationToken);
 
-        if (context.Output.Format == OutputFormat.Json)
-        {
-            context.Output.WriteJson(new AnomalyListJson([.. response.Anomalies.Select(AnomalyJson.From)], response.Truncated), AnomaliesJsonContext.Default.AnomalyListJson);
-        }
-        else if (response.Anomalies.Count == 0)
-        {
-            context.Output.WriteLine(openOnly
-                ? "No anomaly is open."
-                : $"No anomaly since {TimeFormatter.Local(start.ToUnixTimeMilliseconds(), context.Time.LocalTimeZone)}.");
-        }
-        else
-        {
-            context.Output.Write(AnomaliesView.List(response.Anomalies, now));
-        }
-
-        if (response.Truncated)
-        {
-            context.Output.Warn($"only the newest {response.Anomalies.Count} anomalies are shown; narrow with --since, --host or --metric, or raise --limit.");
-        }
+        context.Output.WriteList(
+            new AnomalyListJson([.. response.Anomalies.Select(AnomalyJson.From)], response.Truncated), AnomaliesJsonContext.Default.AnomalyListJson,
+            response.Anomalies.Count, response.Truncated,
+            openOnly ? "No anomaly is open." : $"No anomaly since {TimeFormatter.Local(start.ToUnixTimeMilliseconds(), context.Time.LocalTimeZone)}.",
+            () => AnomaliesView.List(response.Anomalies, now),
+            $"only the newest {response.Anomalies.Count} anomalies are shown; narrow with --since, --host or --metric, or raise --limit.");
 
         return ExitCodes.Ok;
     }

@@ -58,25 +58,12 @@ internal static class IncidentsCommand
             },
             cancellationToken: context.CancellationToken);
 
-        if (context.Output.Format == OutputFormat.Json)
-        {
-            context.Output.WriteJson(new IncidentListJson([.. response.Incidents.Select(IncidentJson.From)], response.Truncated), IncidentsJsonContext.Default.IncidentListJson);
-        }
-        else if (response.Incidents.Count == 0)
-        {
-            context.Output.WriteLine(openOnly
-                ? "No incident is open."
-                : $"No incident since {TimeFormatter.Local(start.ToUnixTimeMilliseconds(), context.Time.LocalTimeZone)}.");
-        }
-        else
-        {
-            context.Output.Write(IncidentsView.List(response.Incidents, now));
-        }
-
-        if (response.Truncated)
-        {
-            context.Output.Warn($"only the newest {response.Incidents.Count} incidents are shown; narrow with --since or --host, or raise --limit.");
-        }
+        context.Output.WriteList(
+            new IncidentListJson([.. response.Incidents.Select(IncidentJson.From)], response.Truncated), IncidentsJsonContext.Default.IncidentListJson,
+            response.Incidents.Count, response.Truncated,
+            openOnly ? "No incident is open." : $"No incident since {TimeFormatter.Local(start.ToUnixTimeMilliseconds(), context.Time.LocalTimeZone)}.",
+            () => IncidentsView.List(response.Incidents, now),
+            $"only the newest {response.Incidents.Count} incidents are shown; narrow with --since or --host, or raise --limit.");
 
         return ExitCodes.Ok;
     }

@@ -127,6 +127,32 @@ internal sealed class CommandOutput
     /// <summary>Pushes what was written to stdout out now (streaming commands write line by line).</summary>
     public void Flush() => _runtime.Out.Flush();
 
+    /// <summary>
+    /// The answer of a list command: the JSON document with <c>-o json</c>; else <paramref name="empty"/> when there is
+    /// nothing, or the table; and a warning on stderr when the collector cut the list at the limit.
+    /// </summary>
+    public void WriteList<TJson>(
+        TJson json, JsonTypeInfo<TJson> typeInfo, int count, bool truncated, string empty, Func<IRenderable> table, string truncatedWarning)
+    {
+        if (Format == OutputFormat.Json)
+        {
+            WriteJson(json, typeInfo);
+        }
+        else if (count == 0)
+        {
+            WriteLine(empty);
+        }
+        else
+        {
+            Write(table());
+        }
+
+        if (truncated)
+        {
+            Warn(truncatedWarning);
+        }
+    }
+
     /// <summary>A warning for a person (e.g. a truncated answer), on stderr.</summary>
     public void Warn(string message) => Error.WriteLine("opsctl: warning: " + message);
 }
