@@ -54,7 +54,7 @@ public sealed class RemediationGuardTests : IDisposable
               budget: { max_hosts: 1, max_runs_per_hour: 20 }
               circuit_breaker: { failed_runs: 1, window: 1h, open_for: 1h }
             verify:
-              window: 10s
+              window: 25s
             """);
         await using ManagedProcess agentA = await AgentProcess.StartAsync(collector, _dir.Sub("agent-a"), HostA, AgentArgs(HostA, policy, "dir:" + stuck0, "dir:" + stuck1));
         await using ManagedProcess agentB = await AgentProcess.StartAsync(collector, _dir.Sub("agent-b"), HostB,
@@ -64,7 +64,8 @@ public sealed class RemediationGuardTests : IDisposable
         await WaitForHistoryAsync(opsctl, HostB, 3, Diagnostics);
 
         // Budget: while the playbook works on A (its cleanup succeeds, then it waits for a recovery that cannot come), a
-        // fault on B is skipped: one host at a time.
+        // fault on B is skipped: one host at a time. The verify window is long enough for a loaded machine to see A's run
+        // in that state and B's fault detected within it; it is also how long the escalation below takes.
         Touch(stuck0, "a.tmp");
         await Eventually.TrueAsync(
             async () => (await PlaybookAsync(opsctl, Name)).GetProperty("activeRuns").EnumerateArray().Any(r => Text(r, "hostname") == HostA && Text(r, "state") == "verifying"),
