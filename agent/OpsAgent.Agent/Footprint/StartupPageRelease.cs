@@ -31,6 +31,9 @@ internal sealed partial class StartupPageRelease(TimeProvider time, ILogger<Star
             return;
         }
 
+        // Start-up garbage (configuration, dependency injection, options) goes with one full, compacting
+        // collection that also returns the freed regions, instead of staying committed until the GC decides.
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         Release(executable);
     }
 
