@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Options;
 using OpsAgent.Agent.Commands;
 using OpsAgent.Agent.Configuration;
+using OpsAgent.Agent.Footprint;
 using OpsAgent.Agent.Identity;
 using OpsAgent.Agent.Outbox;
 using OpsAgent.Agent.Sources;
@@ -141,6 +142,7 @@ internal static class AgentHost
 
         services.AddHostedService<MetricCollectionService>();
         services.AddHostedService<UplinkService>();
+        services.AddHostedService<StartupPageRelease>();
         return services;
     }
 
