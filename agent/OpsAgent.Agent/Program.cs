@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Options;
 using OpsAgent.Agent.Configuration;
+using OpsAgent.Hosting;
 
 namespace OpsAgent.Agent;
 
@@ -62,51 +62,11 @@ internal static partial class Program
         return "The agent cannot read its configuration: " + message;
     }
 
-    /// <summary>
-    /// Runs every ValidateOnStart check before the host starts, so that a bad configuration is reported once, as a
-    /// list of fixes, instead of as the host's stack trace.
-    /// </summary>
-    internal static string? ValidateConfiguration(IServiceProvider services)
-    {
-        try
-        {
-            services.GetService<IStartupValidator>()?.Validate();
-            return null;
-        }
-        catch (Exception ex) when (ex is OptionsValidationException or AggregateException || IsBindingFailure(ex))
-        {
-            IEnumerable<Exception> all = ex is AggregateException aggregate ? aggregate.InnerExceptions : [ex];
-            var problems = new List<string>();
-            foreach (Exception problem in all)
-            {
-                if (problem is OptionsValidationException validation)
-                {
-                    problems.AddRange(validation.Failures);
-                }
-                else if (IsBindingFailure(problem))
-                {
-                    problems.Add(problem.Message + " Write the value in the form its key expects: a number without quotes, a duration as \"00:00:30\", true or false.");
-                }
-                else
-                {
-                    throw;
-                }
-            }
+    /// <summary>Every ValidateOnStart check, run before the host starts: the problems as a list of fixes, or null.</summary>
+    internal static string? ValidateConfiguration(IServiceProvider services) => StartupValidation.Validate(services);
 
-            return string.Join(Environment.NewLine + "  - ", problems);
-        }
-    }
-
-    /// <summary>
-    /// What building the host throws for a configuration it cannot read: a missing explicit file, broken JSON
-    /// (InvalidDataException, naming the file and line), a bad value format, or a value of the wrong type.
-    /// </summary>
-    internal static bool IsUnreadableConfiguration(Exception ex) =>
-        ex is AgentConfigurationException or InvalidDataException or FormatException || IsBindingFailure(ex);
-
-    /// <summary>The configuration binder's "Failed to convert configuration value 'x' at 'Key' to type 'T'": a value of the wrong type.</summary>
-    private static bool IsBindingFailure(Exception ex) =>
-        ex is InvalidOperationException && ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal);
+    /// <summary>What building the host throws for a configuration it cannot read: a missing explicit file, or see <see cref="StartupValidation.IsUnreadable"/>.</summary>
+    internal static bool IsUnreadableConfiguration(Exception ex) => ex is AgentConfigurationException || StartupValidation.IsUnreadable(ex);
 
     [System.Runtime.Versioning.SupportedOSPlatform("windows")]
     private static void AddEventLog(ILoggingBuilder builder) => builder.AddEventLog(o => o.SourceName = "OpsAgent.Agent");

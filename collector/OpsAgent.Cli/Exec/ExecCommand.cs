@@ -3,6 +3,7 @@ using OpsAgent.Cli.AgentCommands;
 using OpsAgent.Cli.Invocation;
 using OpsAgent.Cli.Output;
 using OpsAgent.Cli.Parsing;
+using OpsAgent.Collector.Playbooks.Format;
 using OpsAgent.Protocol;
 // OpsAgent.Protocol has a Command message (commands sent to agents); here Command is a CLI command.
 using Command = System.CommandLine.Command;
@@ -106,17 +107,17 @@ internal static class ExecCommand
         };
         var largerThan = new Option<long?>("--larger-than")
         {
-            Description = $"Only files larger than this ({SizeParser.Examples})",
+            Description = "Only files larger than this, written as in playbooks (1048576, 500KB, 10MB, 1GiB)",
             HelpName = "SIZE",
             CustomParser = result =>
             {
-                string? text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
-                if (SizeParser.TryParse(text, out long bytes))
+                string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (SizeText.TryParse(text, out long bytes, out string error))
                 {
                     return bytes;
                 }
 
-                result.AddError($"--larger-than '{text}' is not a size; use {SizeParser.Examples}.");
+                result.AddError("--larger-than " + error);
                 return null;
             },
         };
@@ -129,7 +130,9 @@ internal static class ExecCommand
         sub.Options.Add(maxFiles);
         sub.Validators.Add(result =>
         {
-            if (result.GetValue(olderThan) is null && result.GetValue(largerThan) is null)
+            // Whether they were given, not their values: a value that failed to parse has its own error already, and
+            // reading it here would throw instead of reporting it.
+            if (result.GetResult(olderThan) is null && result.GetResult(largerThan) is null)
             {
                 result.AddError("cleanup needs --older-than, --larger-than or both (--older-than 0s if you really mean every matching file).");
             }
